@@ -1,0 +1,123 @@
+# authaudit: which SPF, DKIM or DMARC check makes a receiver answer 550 5.7.x.
+# Targets: all check unit e2e live layers lint asan demo install uninstall
+#          man-findings clean.  Variant builds go to $(B).
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+B	?= build
+VERSION	 = 0.1.0
+
+CC	?= cc
+CSTD	 = -std=c11 -D_DEFAULT_SOURCE
+WARN	 = -Wall -Wextra -Wpedantic -Wshadow -Wpointer-arith -Wcast-qual \
+	   -Wstrict-prototypes -Wmissing-prototypes -Wmissing-declarations \
+	   -Wwrite-strings -Wformat=2 -Werror=implicit-function-declaration \
+	   -Werror
+CFLAGS	?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+PKGS	 = ldns libidn2 jansson
+DEPCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+DEPLIBS	  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Iinclude $(DEPCFLAGS) \
+	     -DAA_VERSION=\"$(VERSION)\" -MMD -MP
+LDLIBS	+= $(DEPLIBS)
+
+LIB_SRCS = $(filter-out src/main.c,$(wildcard src/*.c))
+LIB_OBJS = $(LIB_SRCS:src/%.c=$(B)/obj/%.o)
+LIB	 = $(B)/libauthaudit.a
+BIN	 = $(B)/authaudit
+UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+HELPER_OBJS = $(B)/tests/helpers.o
+
+.PHONY: all deps test-deps check unit e2e live layers lint asan demo \
+	install uninstall man-findings clean
+
+all: deps $(BIN)
+
+deps:
+	@tools/deps.sh build
+
+test-deps:
+	@tools/deps.sh test
+
+$(B)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+$(BIN): $(B)/obj/main.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/obj/main.o $(LIB) $(LDLIBS)
+
+# Unit tests: Criterion provides main(); its macros need looser warnings.
+TEST_CFLAGS = $(CSTD) -Wall -Wextra -Werror $(CFLAGS) -Iinclude -Itests/unit \
+	      $(DEPCFLAGS) -DTESTDATA=\"testdata\" -MMD -MP
+
+$(B)/tests/helpers.o: tests/unit/helpers.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+
+$(B)/tests/test_%: tests/unit/test_%.c $(HELPER_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(HELPER_OBJS) $(LIB) \
+	    $(LDLIBS) -lcriterion
+
+check: test-deps all unit e2e live layers lint
+
+unit: test-deps $(UNIT_BINS)
+	@tools/run-unit.sh $(UNIT_BINS)
+
+e2e: test-deps $(BIN)
+	@AUTHAUDIT=$(BIN) tests/e2e/run.sh
+
+live: test-deps $(BIN)
+	@AUTHAUDIT=$(BIN) tests/live/run.sh
+
+# Checks never print or exit; renderers never do DNS (style.md).
+layers:
+	@! grep -nE '\b(printf|puts|exit|fprintf|stdout|stderr)\b' \
+	    src/spf*.c src/dkim*.c src/dmarc*.c src/msg*.c src/dns*.c \
+	    src/report.c src/finding.c 2>/dev/null || \
+	    { echo "layers: output or exit in a check (above)"; exit 1; }
+	@! grep -ln 'aa_dns\.h' src/render_*.c 2>/dev/null || \
+	    { echo "layers: a renderer includes aa_dns.h"; exit 1; }
+	@echo "layers: ok"
+
+lint: $(BIN)
+	@mandoc -Tlint -W warning man/authaudit.1 man/authaudit-zone.5
+	@tools/check-man-findings.sh $(BIN)
+	@echo "lint: ok"
+
+# Regenerate the FINDINGS list of the man page from the registry.
+man-findings: $(BIN)
+	@tools/gen-man-findings.sh $(BIN)
+
+asan:
+	$(MAKE) B=build-asan \
+	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	    LDFLAGS='-fsanitize=address,undefined' unit e2e live
+
+demo: all
+	$(BIN) --offline --zone testdata/zones/example.zone \
+	    dns _dmarc.example.com TXT
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/authaudit
+	install -m 644 man/authaudit.1 $(DESTDIR)$(MANDIR)/man1/authaudit.1
+	install -m 644 man/authaudit-zone.5 \
+	    $(DESTDIR)$(MANDIR)/man5/authaudit-zone.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/authaudit \
+	    $(DESTDIR)$(MANDIR)/man1/authaudit.1 \
+	    $(DESTDIR)$(MANDIR)/man5/authaudit-zone.5
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(wildcard $(B)/obj/*.d $(B)/tests/*.d)

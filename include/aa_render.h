@@ -1,0 +1,37 @@
+/* aa_render.h: renderers take a read-only report and write one format. */
+#ifndef AA_RENDER_H
+#define AA_RENDER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "aa_report.h"
+
+struct aa_render_opts {
+	bool		 color;		/* ANSI colour (text only) */
+	int		 verbose;	/* -v: more detail (text) */
+	bool		 quiet;		/* -q: findings only (text) */
+	unsigned	 width;		/* text width, default 80 */
+};
+
+struct aa_renderer {
+	const char	*name;
+	/* Returns 0, or -1 when writing failed (errno set). */
+	int		(*render)(FILE *, const struct aa_report *,
+			    const struct aa_render_opts *);
+};
+
+/* The renderer called name ("text", "json"); NULL when there is none. */
+const struct aa_renderer *aa_renderer_find(const char *name);
+
+int	aa_render_text(FILE *, const struct aa_report *,
+	    const struct aa_render_opts *);
+int	aa_render_json(FILE *, const struct aa_report *,
+	    const struct aa_render_opts *);
+/*
+ * The JSON report as one string ending in a newline, for --save-baseline.
+ * The caller frees it with free(); NULL only if jansson fails.
+ */
+char	*aa_render_json_string(const struct aa_report *);
+
+#endif /* AA_RENDER_H */

@@ -1,0 +1,44 @@
+/*
+ * cmd_message.c: authaudit message [FILE|-].  Reads the message with its
+ * caps (design.md 5); DKIM, SPF, DMARC and the bounce reading fill their
+ * sections as they land (null until then).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "aa_msg.h"
+#include "cli.h"
+
+int
+cmd_message(struct cli *c)
+{
+	const char *path = c->nargs > 0 ? c->args[0] : "-";
+	struct aa_report *rep = aa_report_new("message");
+	struct aa_msg *msg = NULL;
+	struct aa_dns *dns;
+	enum aa_status st;
+	char err[512];
+	FILE *fp;
+
+	cli_input(c, rep);
+	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (fp == NULL) {
+		cli_warnx("%s: %s", path, strerror(errno));
+		return EXIT_INPUT;
+	}
+	st = aa_msg_read(fp, NULL, &msg, err, sizeof(err));
+	if (fp != stdin)
+		fclose(fp);
+	if (st == AA_ELIMIT)
+		aa_report_add(rep, AA_F_MSG_TOO_LARGE, path, "%s", err);
+	else if (st != AA_OK) {
+		cli_warnx("%s: %s", path, err);
+		aa_report_free(rep);
+		return EXIT_INPUT;
+	}
+	dns = cli_dns_setup(c);
+	aa_msg_free(msg);
+	cli_not_yet(c, "the message checks (DKIM, SPF, DMARC, bounces)");
+	return cli_finish(c, rep, dns);
+}
