@@ -24,6 +24,11 @@ enum aa_eol {
 	AA_EOL_MIXED		/* both */
 };
 
+/*
+ * Caps; a NULL limits pointer means all defaults.  max_size counts the
+ * whole input, mbox line included; max_field_len a whole field with its
+ * final line ending.  Each cap is inclusive.
+ */
 struct aa_msg_limits {
 	size_t		 max_size;	/* 0: AA_MSG_MAX_SIZE */
 	size_t		 max_fields;	/* 0: AA_MSG_MAX_FIELDS */
@@ -51,7 +56,10 @@ struct aa_msg;
 enum aa_status	 aa_msg_parse(const uint8_t *, size_t,
 		    const struct aa_msg_limits *, struct aa_msg **out,
 		    char *err, size_t errlen);
-/* Read all of fp (streamed, stops at the size cap) and parse it. */
+/*
+ * Read all of fp (streamed, stops at the size cap) and parse it; AA_EIO
+ * on a read error.  AA_EINVAL for bad arguments (both functions).
+ */
 enum aa_status	 aa_msg_read(FILE *, const struct aa_msg_limits *,
 		    struct aa_msg **out, char *err, size_t errlen);
 void		 aa_msg_free(struct aa_msg *);
@@ -62,7 +70,11 @@ size_t		 aa_msg_field_count(const struct aa_msg *);
 const struct aa_msg_field *aa_msg_field(const struct aa_msg *, size_t);
 /* Index of the n-th (0-based) field called name (case-insensitive), or -1. */
 long		 aa_msg_find(const struct aa_msg *, const char *name, size_t n);
-/* The body: the bytes after the empty line (may be empty). */
+/*
+ * The body: the bytes after the empty line (may be empty).  A line that
+ * is not a header field also starts the body; then
+ * aa_msg_has_body_separator() is false.
+ */
 const uint8_t	*aa_msg_body(const struct aa_msg *, size_t *len);
 /* Offset of the body in aa_msg_bytes(); the header is everything before. */
 size_t		 aa_msg_body_offset(const struct aa_msg *);
@@ -72,14 +84,16 @@ enum aa_eol	 aa_msg_eol(const struct aa_msg *);
 const char	*aa_msg_mbox_from(const struct aa_msg *);
 /*
  * The message with every bare LF made CRLF (bare CR left alone), built on
- * first use and owned by the message.
+ * first use and owned by the message; aa_msg_bytes() itself when there is
+ * no bare LF.
  */
 const uint8_t	*aa_msg_crlf(struct aa_msg *, size_t *len);
 /*
  * A field's value unfolded (CRLF/LF before WSP removed), leading and
  * trailing white space trimmed; caller frees.  Bytes are kept as they are
- * (RFC 2047 decoding is done by the MIME layer).
+ * (RFC 2047 decoding is done by the MIME layer); the value may hold NUL
+ * octets, so *len (when len is not NULL) gives its length.
  */
-char		*aa_msg_field_unfolded(const struct aa_msg_field *);
+char		*aa_msg_field_unfolded(const struct aa_msg_field *, size_t *len);
 
 #endif /* AA_MSG_H */

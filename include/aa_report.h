@@ -16,8 +16,9 @@
 #include <stdint.h>
 
 #include "aa_arena.h"
-#include "aa_dns.h"
 #include "aa_finding.h"
+
+struct aa_dns;
 
 #define AA_SCHEMA	"authaudit/1"
 

@@ -18,7 +18,7 @@ cli_dns_setup(const struct cli *c)
 	size_t i;
 
 	if (aa_dns_new(&c->dns, &dns, err, sizeof(err)) != AA_OK)
-		cli_usage_error(NULL, "%s", err);
+		cli_usage_error(c->cmd, "%s", err);
 	for (i = 0; i < c->zones.n; i++) {
 		if (aa_dns_load_zone(dns, c->zones.v[i], err, sizeof(err)) ==
 		    AA_OK)
@@ -29,7 +29,7 @@ cli_dns_setup(const struct cli *c)
 	for (i = 0; i < c->rrs.n; i++)
 		if (aa_dns_add_rr(dns, c->rrs.v[i], (unsigned)i + 1, err,
 		    sizeof(err)) != AA_OK)
-			cli_usage_error(NULL, "%s", err);
+			cli_usage_error(c->cmd, "%s", err);
 	if (!c->quiet)
 		for (i = 0; i < aa_dns_warning_count(dns); i++)
 			cli_warnx("warning: %s", aa_dns_warning(dns, i));

@@ -41,6 +41,7 @@ struct cli {
 	struct cli_list	 selectors, spf_add, spf_remove;
 	const char	*ip, *helo, *mail_from;
 	bool		 bulk;
+	const struct command *cmd;	/* the command being run */
 	/* Operands after the options. */
 	char		**args;
 	int		 nargs;
@@ -51,6 +52,7 @@ struct command {
 	int		(*run)(struct cli *);
 	const char	*synopsis;	/* after "authaudit [options] " */
 	const char	*summary;
+	const char	*opt_help;	/* the command's own options */
 	unsigned	 opts;		/* CMD_* options it takes */
 	int		 min_args, max_args;
 };

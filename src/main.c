@@ -63,20 +63,40 @@ static const struct command commands[] = {
 	    "domain DOMAIN [-s SELECTOR]... [--ip ADDR] [--mail-from ADDR] "
 	    "[--bulk] [--spf-add TERM]... [--spf-remove TERM]...",
 	    "audit what DOMAIN publishes: SPF, DKIM keys, DMARC, MX",
+	    "  -s, --selector SEL    DKIM selector to check (repeatable)\n"
+	    "  --ip ADDR             the sending IP: SPF result and verdict\n"
+	    "  --mail-from ADDR      MAIL FROM (default postmaster@DOMAIN)\n"
+	    "  --bulk                apply the bulk-sender rules\n"
+	    "  --spf-add TERM        what if TERM were added before all\n"
+	    "  --spf-remove TERM     what if TERM were removed\n",
 	    CMD_SELECTOR | CMD_IP | CMD_MAIL_FROM | CMD_BULK | CMD_SPF_EDIT,
 	    1, 1 },
 	{ "message", cmd_message,
 	    "message [FILE|-] [--ip ADDR] [--helo NAME] [--mail-from ADDR] "
 	    "[--bulk]",
 	    "check a message or a bounce: DKIM, SPF, DMARC, the reply",
+	    "  FILE                  the message or bounce; - or none: stdin\n"
+	    "  --ip ADDR             the connecting IP (default: recovered)\n"
+	    "  --helo NAME           the HELO name (default: recovered)\n"
+	    "  --mail-from ADDR      MAIL FROM, \"\" for <> (default: recovered)\n"
+	    "  --bulk                apply the bulk-sender rules\n",
 	    CMD_IP | CMD_HELO | CMD_MAIL_FROM | CMD_BULK, 0, 1 },
 	{ "spf", cmd_spf,
 	    "spf [--ip ADDR] [--helo NAME] [--mail-from ADDR] [DOMAIN] "
 	    "[--spf-add TERM]... [--spf-remove TERM]...",
 	    "evaluate SPF, or walk the SPF tree and count its lookups",
+	    "  DOMAIN                the domain (default: of MAIL FROM, or HELO)\n"
+	    "  --ip ADDR             evaluate check_host() for this client\n"
+	    "  --helo NAME           the HELO name\n"
+	    "  --mail-from ADDR      MAIL FROM, \"\" for <>\n"
+	    "  --spf-add TERM        what if TERM were added before all\n"
+	    "  --spf-remove TERM     what if TERM were removed\n",
 	    CMD_IP | CMD_HELO | CMD_MAIL_FROM | CMD_SPF_EDIT, 0, 1 },
 	{ "dns", cmd_dns, "dns NAME [TYPE]",
-	    "ask one DNS question through authaudit's DNS layer", 0, 1, 2 },
+	    "ask one DNS question through authaudit's DNS layer",
+	    "  NAME                  a domain name (UTF-8 names become A-labels)\n"
+	    "  TYPE                  an RR type: A (default), TXT, MX, TYPE99...\n",
+	    0, 1, 2 },
 };
 
 static const char global_help[] =
@@ -154,7 +174,7 @@ help(const struct command *cmd)
 
 	print_usage(stdout, cmd);
 	if (cmd != NULL)
-		printf("\n%s.\n", cmd->summary);
+		printf("\n%s.\n\n%s", cmd->summary, cmd->opt_help);
 	else {
 		printf("\nWhich SPF, DKIM or DMARC check makes a receiver "
 		    "answer 550 5.7.x, and the fix.\n\nCommands:\n");
@@ -343,7 +363,7 @@ command_option(struct cli *c, const struct command *cmd, int ch,
 static int
 parse(struct cli *c, const struct command *cmd, int argc, char **argv)
 {
-	int ch, idx;
+	int ch, idx = 0;
 
 	optind = 0;	/* glibc: start afresh, index 1 */
 	opterr = 0;
@@ -354,9 +374,10 @@ parse(struct cli *c, const struct command *cmd, int argc, char **argv)
 			    "argument", argv[optind - 1]);
 		if (!global_option(c, cmd, ch, optarg) &&
 		    !command_option(c, cmd, ch, optarg))
-			cli_usage_error(cmd, "%s: not an option of %s",
-			    argv[optind - 1], cmd ? cmd->name :
-			    "authaudit without a command");
+			cli_usage_error(cmd, "%s%s: not an option of %s",
+			    ch < 256 ? "-" : "--", ch < 256 ?
+			    (char[]){ (char)ch, '\0' } : long_opts[idx].name,
+			    cmd ? cmd->name : "authaudit without a command");
 	}
 	return optind;
 }
@@ -391,6 +412,7 @@ main(int argc, char **argv)
 		if (argc > 0)
 			rest[nrest++] = argv[0];	/* then skipped as argv[0] */
 	}
+	c.cmd = cmd;
 	c.args = rest;
 	c.nargs = nrest;
 	if (nrest < cmd->min_args || nrest > cmd->max_args)

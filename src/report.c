@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "aa_dns.h"
 #include "aa_report.h"
 #include "aa_xmalloc.h"
 
