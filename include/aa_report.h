@@ -22,6 +22,10 @@ struct aa_dns;
 
 #define AA_SCHEMA	"authaudit/1"
 
+/* RFC 7208 4.6.4: the limits the SPF section reports. */
+#define AA_SPF_LOOKUP_LIMIT	10
+#define AA_SPF_VOID_LIMIT	2
+
 /* An integer that may be null. */
 struct aa_int {
 	bool		 set;
@@ -108,10 +112,8 @@ struct aa_spf_report {
 	const char	*domain, *record, *result, *explanation, *helo_result;
 	struct aa_term_domain *matched;	/* NULL: null */
 	struct {
-		struct aa_int	 count;
-		long long	 limit;		/* 10 */
-		struct aa_int	 void_;
-		long long	 void_limit;	/* 2 */
+		struct aa_int	 count;		/* "limit" is always 10 */
+		struct aa_int	 void_;		/* "void_limit" is always 2 */
 		const char	*mode;		/* "evaluation" or "worst-case" */
 		struct aa_int	 conservative;
 		struct aa_term_domain *exceeded_at;

@@ -25,6 +25,7 @@ cmd_message(struct cli *c)
 	fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (fp == NULL) {
 		cli_warnx("%s: %s", path, strerror(errno));
+		aa_report_free(rep);
 		return EXIT_INPUT;
 	}
 	st = aa_msg_read(fp, NULL, &msg, err, sizeof(err));

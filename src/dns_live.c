@@ -28,7 +28,7 @@
 struct server {
 	struct sockaddr_storage ss;
 	socklen_t	 len;
-	char		 name[64];
+	char		 name[160];	/* "[v6]:port" */
 	bool		 failed;	/* port unreachable */
 };
 
@@ -45,7 +45,7 @@ struct qstate {
 	size_t		 wirelen;
 	size_t		 srv;		/* index of the server asked last */
 	int64_t		 start, deadline, next_send;
-	bool		 done, tc;
+	bool		 done;
 };
 
 static int
@@ -228,6 +228,14 @@ match_reply(const struct qstate *s, const uint8_t *buf, size_t len)
 	return pkt;
 }
 
+/* When done: the time it took, this question alone (not the batch). */
+static void
+mark_done(struct qstate *s)
+{
+	s->q->out->ms = (unsigned)(aa_monotonic_ms() - s->start);
+	s->done = true;
+}
+
 static void
 fill(struct aa_arena *a, struct qstate *s, const struct live *l,
     const ldns_pkt *pkt)
@@ -243,7 +251,7 @@ fill(struct aa_arena *a, struct qstate *s, const struct live *l,
 		    &r->rr[i]);
 	r->nrr = n;
 	r->origin = aa_arena_strdup(a, l->srv[s->srv].name);
-	s->done = true;
+	mark_done(s);
 }
 
 static void
@@ -253,14 +261,15 @@ finish(struct aa_arena *a, struct qstate *s, const struct live *l,
 	s->q->out->rcode = rc;
 	s->q->out->nrr = 0;
 	s->q->out->origin = aa_arena_strdup(a, l->srv[s->srv].name);
-	s->done = true;
+	mark_done(s);
 }
 
 /* Send (again) to the next server that has not refused us. */
 static void
 send_udp(struct live *l, struct qstate *s, bool rotate, int64_t now)
 {
-	size_t tries;
+	const struct server *sv;
+	size_t tries, was = s->srv;
 	int64_t span = s->deadline - s->start;
 
 	for (tries = 0; rotate && tries < l->nsrv; tries++) {
@@ -268,49 +277,30 @@ send_udp(struct live *l, struct qstate *s, bool rotate, int64_t now)
 		if (!l->srv[s->srv].failed)
 			break;
 	}
-	if (s->fd >= 0)
+	sv = &l->srv[s->srv];
+	/*
+	 * A resend to the same server goes out on the same socket: the
+	 * answer to an earlier datagram (same id) may still be on its way,
+	 * and a slow server would never be heard if we stopped listening.
+	 */
+	if (s->fd >= 0 && s->srv != was) {
 		close(s->fd);
-	s->fd = socket(l->srv[s->srv].ss.ss_family,
-	    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0 || connect(s->fd, (struct sockaddr *)&l->srv[s->srv].ss,
-	    l->srv[s->srv].len) != 0 || send(s->fd, s->wire, s->wirelen,
-	    0) < 0) {
-		/* Treated as a lost datagram: the schedule retries. */
+		s->fd = -1;
 	}
+	if (s->fd < 0) {
+		s->fd = socket(sv->ss.ss_family,
+		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (s->fd >= 0 && connect(s->fd,
+		    (const struct sockaddr *)&sv->ss, sv->len) != 0) {
+			close(s->fd);
+			s->fd = -1;
+		}
+	}
+	/* A failed send is a lost datagram: the schedule retries. */
+	if (s->fd >= 0)
+		(void)send(s->fd, s->wire, s->wirelen, 0);
 	/* Three sends within the timeout, at least 200 ms apart. */
 	s->next_send = now + (span / 3 > 200 ? span / 3 : 200);
-}
-
-static void
-on_readable(struct aa_arena *a, struct live *l, struct qstate *s)
-{
-	uint8_t buf[MAX_MSG];
-	ldns_pkt *pkt;
-	ssize_t n;
-
-	while ((n = recv(s->fd, buf, sizeof(buf), 0)) >= 0 || errno == EINTR) {
-		if (n < 0)
-			continue;
-		if ((pkt = match_reply(s, buf, (size_t)n)) == NULL)
-			continue;	/* not ours: keep waiting */
-		if (ldns_pkt_tc(pkt))
-			s->tc = s->done = true;
-		else
-			fill(a, s, l, pkt);
-		ldns_pkt_free(pkt);
-		return;
-	}
-	if (errno == ECONNREFUSED) {
-		size_t i;
-
-		l->srv[s->srv].failed = true;
-		for (i = 0; i < l->nsrv && l->srv[i].failed; i++)
-			;
-		if (i == l->nsrv)
-			finish(a, s, l, AA_RCODE_NETERROR);
-		else
-			s->next_send = 0;	/* the next server, now */
-	}
 }
 
 static int
@@ -349,7 +339,12 @@ io_all(int fd, uint8_t *buf, size_t len, bool wr, int64_t deadline)
 	return 0;
 }
 
-/* RFC 7766: the same question over TCP, after a truncated answer. */
+/*
+ * RFC 7766: the same question over TCP, after a truncated answer.  Done
+ * at once, while the question still has its time: left for after the
+ * batch, it would find its deadline spent whenever another question of
+ * the batch had waited for its own.
+ */
 static void
 tcp_retry(struct aa_arena *a, struct live *l, struct qstate *s)
 {
@@ -388,6 +383,38 @@ tcp_retry(struct aa_arena *a, struct live *l, struct qstate *s)
 	free(buf);
 }
 
+static void
+on_readable(struct aa_arena *a, struct live *l, struct qstate *s)
+{
+	uint8_t buf[MAX_MSG];
+	ldns_pkt *pkt;
+	ssize_t n;
+
+	while ((n = recv(s->fd, buf, sizeof(buf), 0)) >= 0 || errno == EINTR) {
+		if (n < 0)
+			continue;
+		if ((pkt = match_reply(s, buf, (size_t)n)) == NULL)
+			continue;	/* not ours: keep waiting */
+		if (ldns_pkt_tc(pkt))
+			tcp_retry(a, l, s);
+		else
+			fill(a, s, l, pkt);
+		ldns_pkt_free(pkt);
+		return;
+	}
+	if (errno == ECONNREFUSED) {
+		size_t i;
+
+		l->srv[s->srv].failed = true;
+		for (i = 0; i < l->nsrv && l->srv[i].failed; i++)
+			;
+		if (i == l->nsrv)
+			finish(a, s, l, AA_RCODE_NETERROR);
+		else
+			s->next_send = 0;	/* the next server, now */
+	}
+}
+
 /* One round of poll over the questions still open.  False: all done. */
 static bool
 poll_round(struct aa_arena *a, struct live *l, struct qstate *st, size_t n,
@@ -402,7 +429,11 @@ poll_round(struct aa_arena *a, struct live *l, struct qstate *st, size_t n,
 		if (s->done)
 			continue;
 		if (now >= s->deadline) {
-			finish(a, s, l, AA_RCODE_TIMEOUT);
+			/* It may have come while a TCP retry held us. */
+			if (s->fd >= 0)
+				on_readable(a, l, s);
+			if (!s->done)
+				finish(a, s, l, AA_RCODE_TIMEOUT);
 			continue;
 		}
 		if (now >= s->next_send)
@@ -431,7 +462,7 @@ live_query_many(struct live *l, struct aa_arena *a, struct live_q *q,
     size_t n)
 {
 	struct qstate *st = aa_xcalloc(n, sizeof(*st));
-	struct pollfd *pf = aa_xcalloc(n, sizeof(*pf));
+	struct pollfd *pf = aa_xcalloc(n + 1, sizeof(*pf));
 	int64_t now = aa_monotonic_ms();
 	size_t i;
 
@@ -447,11 +478,6 @@ live_query_many(struct live *l, struct aa_arena *a, struct live_q *q,
 	while (poll_round(a, l, st, n, pf))
 		;
 	for (i = 0; i < n; i++) {
-		if (st[i].tc) {
-			st[i].done = false;
-			tcp_retry(a, l, &st[i]);
-		}
-		q[i].out->ms = (unsigned)(aa_monotonic_ms() - st[i].start);
 		if (st[i].fd >= 0)
 			close(st[i].fd);
 		free(st[i].wire);

@@ -419,5 +419,12 @@ main(int argc, char **argv)
 		cli_usage_error(cmd, "%s: wrong number of operands", cmd->name);
 	if (c.now_set)
 		aa_clock_pin(c.now);
-	return cmd->run(&c);
+	n = cmd->run(&c);
+	free(rest);
+	free(c.zones.v);
+	free(c.rrs.v);
+	free(c.selectors.v);
+	free(c.spf_add.v);
+	free(c.spf_remove.v);
+	return n;
 }

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "aa_render.h"
+#include "aa_utf8.h"
 #include "aa_xmalloc.h"
 
 /*
@@ -23,47 +24,6 @@
 
 static json_t	*spf_tree_json(const struct aa_spf_tree *, int);
 
-/*
- * Length of the well-formed UTF-8 sequence at p, n > 0 octets long
- * (Unicode 15 table 3-7), or 0 with *bad set to the length of its
- * maximal ill-formed subpart, which becomes one U+FFFD (Unicode 15 3.9).
- */
-static size_t
-utf8_seq(const unsigned char *p, size_t n, size_t *bad)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t need, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		need = 1;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		need = 2;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		need = 3;
-	else {
-		*bad = 1;
-		return 0;
-	}
-	if (p[0] == 0xE0)
-		lo = 0xA0;	/* overlong */
-	else if (p[0] == 0xED)
-		hi = 0x9F;	/* surrogates */
-	else if (p[0] == 0xF0)
-		lo = 0x90;	/* overlong */
-	else if (p[0] == 0xF4)
-		hi = 0x8F;	/* above U+10FFFF */
-	for (i = 1; i <= need; i++) {
-		if (i >= n || p[i] < lo || p[i] > hi) {
-			*bad = i;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	return need + 1;
-}
 
 /*
  * NULL when s is valid UTF-8; else a copy (caller frees) with every
@@ -79,7 +39,7 @@ utf8_fix(const char *s, size_t len, size_t *outlen)
 	char *out = NULL;
 
 	while (i < len) {
-		if ((k = utf8_seq(p + i, len - i, &bad)) != 0) {
+		if ((k = aa_utf8_seq(p + i, len - i, &bad)) != 0) {
 			if (out != NULL)
 				memcpy(out + o, p + i, k);
 			o += k;
@@ -306,9 +266,9 @@ spf_lookups_json(const struct aa_spf_report *s)
 	json_t *o = json_object();
 
 	set(o, "count", jint(s->lookups.count));
-	set(o, "limit", json_integer(s->lookups.limit));
+	set(o, "limit", json_integer(AA_SPF_LOOKUP_LIMIT));
 	set(o, "void", jint(s->lookups.void_));
-	set(o, "void_limit", json_integer(s->lookups.void_limit));
+	set(o, "void_limit", json_integer(AA_SPF_VOID_LIMIT));
 	set(o, "mode", jstr(s->lookups.mode));
 	set(o, "conservative", jint(s->lookups.conservative));
 	set(o, "exceeded_at", term_domain_json(s->lookups.exceeded_at));

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "aa_render.h"
+#include "aa_utf8.h"
 
 #define DEFAULT_WIDTH	80
 #define MIN_WIDTH	40
@@ -34,43 +35,6 @@ struct out {
 static const char *fmt(struct out *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
-/* Same as render_json.c: Unicode 15 table 3-7, maximal subparts. */
-static size_t
-utf8_seq(const unsigned char *p, size_t n, size_t *bad)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t need, i;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF)
-		need = 1;
-	else if (p[0] >= 0xE0 && p[0] <= 0xEF)
-		need = 2;
-	else if (p[0] >= 0xF0 && p[0] <= 0xF4)
-		need = 3;
-	else {
-		*bad = 1;
-		return 0;
-	}
-	if (p[0] == 0xE0)
-		lo = 0xA0;
-	else if (p[0] == 0xED)
-		hi = 0x9F;
-	else if (p[0] == 0xF0)
-		lo = 0x90;
-	else if (p[0] == 0xF4)
-		hi = 0x8F;
-	for (i = 1; i <= need; i++) {
-		if (i >= n || p[i] < lo || p[i] > hi) {
-			*bad = i;
-			return 0;
-		}
-		lo = 0x80;
-		hi = 0xBF;
-	}
-	return need + 1;
-}
 
 /*
  * A copy of s safe for a terminal: TAB, CR and LF become spaces, other C0
@@ -85,7 +49,7 @@ clean(struct out *o, const char *s)
 	char *buf = aa_arena_alloc(o->arena, 4 * len + 1), *q = buf;
 
 	while (i < len) {
-		k = utf8_seq(p + i, len - i, &bad);
+		k = aa_utf8_seq(p + i, len - i, &bad);
 		if (k == 0 || (k == 2 && p[i] == 0xC2 && p[i + 1] < 0xA0)) {
 			memcpy(q, "\xEF\xBF\xBD", 3);
 			q += 3;
@@ -379,8 +343,9 @@ render_input(struct out *o, const struct aa_report *rep)
 	if (in == NULL)
 		return;
 	mail_from = in->mail_from;
+	/* RFC 5321 4.5.5: the null reverse-path. */
 	if (mail_from != NULL && *mail_from == '\0')
-		mail_from = "<>";	/* RFC 5321 4.5.5: the null reverse-path */
+		mail_from = "<>";
 	heading(o, "input");
 	field(o, 2, "domain", in->domain);
 	field(o, 2, "ip", sourced(o, in->ip, in->sources.ip));
@@ -477,9 +442,9 @@ render_spf(struct out *o, const struct aa_report *rep)
 	field(o, 2, "helo result", s->helo_result);
 	field(o, 2, "matched", term_domain(o, s->matched));
 	field(o, 2, "lookups", join(o, ", ", 4, s->lookups.count.set ?
-	    fmt(o, "%lld of %lld", s->lookups.count.v, s->lookups.limit) :
+	    fmt(o, "%lld of %lld", s->lookups.count.v, (long long)AA_SPF_LOOKUP_LIMIT) :
 	    NULL, s->lookups.void_.set ? fmt(o, "void %lld of %lld",
-	    s->lookups.void_.v, s->lookups.void_limit) : NULL,
+	    s->lookups.void_.v, (long long)AA_SPF_VOID_LIMIT) : NULL,
 	    s->lookups.mode, lab(o, "conservative",
 	    num(o, s->lookups.conservative))));
 	field(o, 2, "exceeded at", term_domain(o, s->lookups.exceeded_at));
