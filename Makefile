@@ -103,9 +103,13 @@ asan:
 	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' unit e2e live
 
+# The main job on the repository's own example, offline.  Until the audit
+# commands land this is the DNS layer answering from the example zone.
 demo: all
 	$(BIN) --offline --zone testdata/zones/example.zone \
-	    dns _dmarc.example.com TXT
+	    --zone testdata/zones/esp.zone dns example.com TXT
+	$(BIN) --offline --zone testdata/zones/example.zone \
+	    --zone testdata/zones/esp.zone dns _dmarc.example.com TXT
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

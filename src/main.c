@@ -111,6 +111,7 @@ static const char global_help[] =
 "  --max-queries N       DNS lookups per audit (default 1000)\n"
 "  --now UNIXTIME        the clock for DKIM t= and x=\n"
 "  --fail-on LEVEL       error (default), warning, regression or never\n"
+"  --baseline FILE       compare with a saved report (not in this version)\n"
 "  --save-baseline FILE  also write the JSON report to FILE\n"
 "  --save-zone FILE      write every DNS answer used as a zone file\n"
 "  --psl FILE            Public Suffix List (default: Debian's)\n"
@@ -150,7 +151,8 @@ print_usage(FILE *fp, const struct command *cmd)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(fp, "%s authaudit [options] %s\n", i ? "      " :
 		    "usage:", commands[i].synopsis);
-	fprintf(fp, "       authaudit --version | --help | COMMAND --help\n");
+	fprintf(fp, "       authaudit --version | --help | --list-findings | "
+	    "COMMAND --help\n");
 }
 
 void
