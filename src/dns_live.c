@@ -210,6 +210,15 @@ match_reply(const struct qstate *s, const uint8_t *buf, size_t len)
 		return NULL;
 	if (ldns_wire2pkt(&pkt, buf, len) != LDNS_STATUS_OK)
 		return NULL;
+	/*
+	 * Some servers send FORMERR, NOTIMP or REFUSED without the question
+	 * section; such an error (with no answer) is taken on its id alone,
+	 * as it can only make the lookup fail, never forge data.
+	 */
+	if (ldns_pkt_qdcount(pkt) == 0 && ldns_pkt_ancount(pkt) == 0 &&
+	    ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NOERROR &&
+	    ldns_pkt_get_rcode(pkt) != LDNS_RCODE_NXDOMAIN)
+		return pkt;
 	if (ldns_pkt_qdcount(pkt) != 1 ||
 	    ldns_rr_list_rr_count(ldns_pkt_question(pkt)) != 1) {
 		ldns_pkt_free(pkt);
@@ -264,9 +273,28 @@ finish(struct aa_arena *a, struct qstate *s, const struct live *l,
 	mark_done(s);
 }
 
+/*
+ * The server asked last is unusable (port unreachable, no route): the
+ * next one, now; NETERROR once none is left.
+ */
+static void
+server_failed(struct aa_arena *a, struct live *l, struct qstate *s)
+{
+	size_t i;
+
+	l->srv[s->srv].failed = true;
+	for (i = 0; i < l->nsrv && l->srv[i].failed; i++)
+		;
+	if (i == l->nsrv)
+		finish(a, s, l, AA_RCODE_NETERROR);
+	else
+		s->next_send = 0;
+}
+
 /* Send (again) to the next server that has not refused us. */
 static void
-send_udp(struct live *l, struct qstate *s, bool rotate, int64_t now)
+send_udp(struct aa_arena *a, struct live *l, struct qstate *s, bool rotate,
+    int64_t now)
 {
 	const struct server *sv;
 	size_t tries, was = s->srv;
@@ -278,6 +306,8 @@ send_udp(struct live *l, struct qstate *s, bool rotate, int64_t now)
 			break;
 	}
 	sv = &l->srv[s->srv];
+	/* Three sends within the timeout, at least 200 ms apart. */
+	s->next_send = now + (span / 3 > 200 ? span / 3 : 200);
 	/*
 	 * A resend to the same server goes out on the same socket: the
 	 * answer to an earlier datagram (same id) may still be on its way,
@@ -288,19 +318,24 @@ send_udp(struct live *l, struct qstate *s, bool rotate, int64_t now)
 		s->fd = -1;
 	}
 	if (s->fd < 0) {
-		s->fd = socket(sv->ss.ss_family,
-		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (s->fd >= 0 && connect(s->fd,
-		    (const struct sockaddr *)&sv->ss, sv->len) != 0) {
+		/* Out of descriptors or buffers: the schedule retries. */
+		if ((s->fd = socket(sv->ss.ss_family,
+		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0) {
+			if (errno == EAFNOSUPPORT)	/* no IPv6 here */
+				server_failed(a, l, s);
+			return;
+		}
+		/* connect() of UDP fails only for want of a route. */
+		if (connect(s->fd, (const struct sockaddr *)&sv->ss,
+		    sv->len) != 0) {
 			close(s->fd);
 			s->fd = -1;
+			server_failed(a, l, s);
+			return;
 		}
 	}
 	/* A failed send is a lost datagram: the schedule retries. */
-	if (s->fd >= 0)
-		(void)send(s->fd, s->wire, s->wirelen, 0);
-	/* Three sends within the timeout, at least 200 ms apart. */
-	s->next_send = now + (span / 3 > 200 ? span / 3 : 200);
+	(void)send(s->fd, s->wire, s->wirelen, 0);
 }
 
 static int
@@ -402,17 +437,8 @@ on_readable(struct aa_arena *a, struct live *l, struct qstate *s)
 		ldns_pkt_free(pkt);
 		return;
 	}
-	if (errno == ECONNREFUSED) {
-		size_t i;
-
-		l->srv[s->srv].failed = true;
-		for (i = 0; i < l->nsrv && l->srv[i].failed; i++)
-			;
-		if (i == l->nsrv)
-			finish(a, s, l, AA_RCODE_NETERROR);
-		else
-			s->next_send = 0;	/* the next server, now */
-	}
+	if (errno == ECONNREFUSED)
+		server_failed(a, l, s);
 }
 
 /* One round of poll over the questions still open.  False: all done. */
@@ -437,7 +463,9 @@ poll_round(struct aa_arena *a, struct live *l, struct qstate *st, size_t n,
 			continue;
 		}
 		if (now >= s->next_send)
-			send_udp(l, s, s->next_send != s->start, now);
+			send_udp(a, l, s, s->next_send != s->start, now);
+		if (s->done)
+			continue;
 		wake = s->next_send < wake ? s->next_send : wake;
 		wake = s->deadline < wake ? s->deadline : wake;
 		pf[np].fd = s->fd;
