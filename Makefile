@@ -15,9 +15,12 @@ WARN	 = -Wall -Wextra -Wpedantic -Wshadow -Wpointer-arith -Wcast-qual \
 	   -Wwrite-strings -Wformat=2 -Werror=implicit-function-declaration \
 	   -Werror
 CFLAGS	?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+# Recursively expanded on purpose: on a fresh machine pkg-config and the
+# libraries arrive with the deps target, after this file is read.
 PKGS	 = ldns libidn2 jansson
-DEPCFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-DEPLIBS	  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+DEPCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+DEPLIBS	  = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
+	    echo -lldns -lidn2 -ljansson)
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Iinclude $(DEPCFLAGS) \
 	     -DAA_VERSION=\"$(VERSION)\" -MMD -MP
 LDLIBS	+= $(DEPLIBS)
@@ -41,7 +44,7 @@ deps:
 test-deps:
 	@tools/deps.sh test
 
-$(B)/obj/%.o: src/%.c
+$(B)/obj/%.o: src/%.c | deps
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -56,11 +59,11 @@ $(BIN): $(B)/obj/main.o $(LIB)
 TEST_CFLAGS = $(CSTD) -Wall -Wextra -Werror $(CFLAGS) -Iinclude -Itests/unit \
 	      $(DEPCFLAGS) -DTESTDATA=\"testdata\" -MMD -MP
 
-$(B)/tests/helpers.o: tests/unit/helpers.c
+$(B)/tests/helpers.o: tests/unit/helpers.c | test-deps
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -c -o $@ $<
 
-$(B)/tests/test_%: tests/unit/test_%.c $(HELPER_OBJS) $(LIB)
+$(B)/tests/test_%: tests/unit/test_%.c $(HELPER_OBJS) $(LIB) | test-deps
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(HELPER_OBJS) $(LIB) \
 	    $(LDLIBS) -lcriterion
