@@ -5,6 +5,7 @@
  * enforces the audit's query and time caps, and logs every real lookup.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,8 @@ aa_dns_new(const struct aa_dns_config *cfg, struct aa_dns **out, char *err,
 	d->arena = aa_arena_new();
 	d->zones = zstore_new();
 	d->started_ms = aa_monotonic_ms();
-	if (cfg->resolver != NULL && !cfg->offline) {
+	/* A bad --resolver is a usage error even when --offline. */
+	if (cfg->resolver != NULL) {
 		d->live = live_new(cfg->resolver, err, errlen);
 		if (d->live == NULL) {
 			aa_dns_free(d);
@@ -130,6 +132,29 @@ aa_dns_load_zone_text(struct aa_dns *d, const char *name, const char *text,
 	    err, errlen);
 }
 
+/* Read all of fp up to cap octets (+1 to see that it is over). */
+static char *
+slurp(FILE *fp, size_t cap, size_t *len)
+{
+	size_t size = 64 * 1024, n = 0, got;
+	char *buf = aa_xmalloc(size);
+
+	for (;;) {
+		if (n == size) {
+			if (size > cap)
+				break;
+			size *= 2;
+			buf = aa_xrealloc(buf, size);
+		}
+		got = fread(buf + n, 1, size - n, fp);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	*len = n;
+	return buf;
+}
+
 enum aa_status
 aa_dns_load_zone(struct aa_dns *d, const char *path, char *err,
     size_t errlen)
@@ -144,13 +169,12 @@ aa_dns_load_zone(struct aa_dns *d, const char *path, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return AA_EIO;
 	}
-	buf = aa_xmalloc(MAX_ZONE_FILE + 1);
-	len = fread(buf, 1, MAX_ZONE_FILE + 1, fp);
+	buf = slurp(fp, MAX_ZONE_FILE, &len);
 	bad = ferror(fp);
 	fclose(fp);
 	if (bad || len > MAX_ZONE_FILE) {
 		snprintf(err, errlen, "%s: %s", path, bad ?
-		    strerror(errno) : "zone file over 64 MiB");
+		    strerror(errno) : "zone file over 64 MiB (cap)");
 		free(buf);
 		return bad ? AA_EIO : AA_ELIMIT;
 	}
@@ -521,32 +545,95 @@ aa_dns_budget_exceeded(const struct aa_dns *d)
 	return d->budget_exceeded;
 }
 
+struct saver {
+	FILE		*fp;
+	struct aa_arena	*arena;
+	struct entry	**seen;		/* keys of lines written */
+};
+
+static void	save_line(struct saver *, const char *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Write a line once.  RFC 2181 5: an RRset has no duplicate records, yet
+ * a record can be in several answers (a CNAME answers every type), and a
+ * live record's TTL can differ between them: key records without it.
+ */
 static void
-save_raw(FILE *fp, const struct raw *r)
+save_line(struct saver *sv, const char *key, const char *fmt, ...)
 {
-	const char *t = aa_dns_type_str(r->type);
+	va_list ap;
+	char *line;
+
+	va_start(ap, fmt);
+	line = aa_arena_vprintf(sv->arena, fmt, ap);
+	va_end(ap);
+	if (key == NULL)
+		key = line;
+	if (table_get(sv->seen, key, 0) != NULL)
+		return;
+	table_put(sv->arena, sv->seen, key, 0, line);
+	fprintf(sv->fp, "%s\n", line);
+}
+
+/* A master-file line without its TTL (owner TAB ttl TAB class ...). */
+static const char *
+record_key(struct aa_arena *a, const char *master)
+{
+	const char *t1 = strchr(master, '\t'), *t2;
+
+	if (t1 == NULL || (t2 = strchr(t1 + 1, '\t')) == NULL)
+		return master;
+	return aa_arena_printf(a, "%.*s%s", (int)(t1 - master), master, t2);
+}
+
+/*
+ * The name the CNAMEs of a response lead to from its question: a live
+ * NXDOMAIN can carry the chain to the name that does not exist (RFC 6604
+ * 3), and the pragma belongs to that name.  Bounded by the records.
+ */
+static const char *
+chain_end(const struct raw *r)
+{
+	const char *cur = r->name, *t;
+	size_t steps;
+
+	for (steps = 0; steps < r->resp.nrr &&
+	    (t = cname_of(&r->resp, cur)) != NULL; steps++)
+		cur = t;
+	return cur;
+}
+
+static void
+save_raw(struct saver *sv, const struct raw *r)
+{
+	const char *t = aa_dns_type_str(r->type), *name = chain_end(r);
+	/* Absolute names; the root is already "." (not ".."). */
+	const char *dot = strcmp(name, ".") == 0 ? "" : ".";
 	size_t i;
 
+	for (i = 0; i < r->resp.nrr; i++)
+		save_line(sv, record_key(sv->arena, r->resp.rr[i].master),
+		    "%s", r->resp.rr[i].master);
 	switch (r->resp.rcode) {
 	case AA_RCODE_NOERROR:
-		for (i = 0; i < r->resp.nrr; i++)
-			fprintf(fp, "%s\n", r->resp.rr[i].master);
 		if (r->resp.nrr == 0)
-			fprintf(fp, ";! nodata %s. %s\n", r->name, t);
+			save_line(sv, NULL, ";! nodata %s%s %s", name, dot, t);
 		break;
 	case AA_RCODE_NXDOMAIN:
-		fprintf(fp, ";! nxdomain %s.\n", r->name);
+		save_line(sv, NULL, ";! nxdomain %s%s", name, dot);
 		break;
 	case AA_RCODE_TIMEOUT:
 	case AA_RCODE_REFUSED:
-		fprintf(fp, ";! %s %s. %s\n", r->resp.rcode ==
-		    AA_RCODE_TIMEOUT ? "timeout" : "refused", r->name, t);
+		save_line(sv, NULL, ";! %s %s%s %s", r->resp.rcode ==
+		    AA_RCODE_TIMEOUT ? "timeout" : "refused", name, dot, t);
 		break;
 	case AA_RCODE_BUDGET:
-		fprintf(fp, "; %s. %s: not asked (cap reached)\n", r->name, t);
+		save_line(sv, NULL, "; %s%s %s: not asked (cap reached)",
+		    name, dot, t);
 		break;
 	default:
-		fprintf(fp, ";! servfail %s. %s\n", r->name, t);
+		save_line(sv, NULL, ";! servfail %s%s %s", name, dot, t);
 	}
 }
 
@@ -554,18 +641,22 @@ enum aa_status
 aa_dns_save_zone(const struct aa_dns *d, const char *path, char *err,
     size_t errlen)
 {
-	FILE *fp = fopen(path, "w");
+	struct saver sv;
 	size_t i;
 
-	if (fp == NULL) {
+	if ((sv.fp = fopen(path, "w")) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return AA_EIO;
 	}
-	fprintf(fp, "; Answers used by an authaudit run, replayable offline "
-	    "(authaudit-zone(5)).\n");
+	sv.arena = aa_arena_new();
+	sv.seen = aa_xcalloc(NBUCKETS, sizeof(*sv.seen));
+	fprintf(sv.fp, "; Answers used by an authaudit run, replayable "
+	    "offline (authaudit-zone(5)).\n");
 	for (i = 0; i < d->order.n; i++)
-		save_raw(fp, d->order.v[i]);
-	if (fclose(fp) != 0) {
+		save_raw(&sv, d->order.v[i]);
+	free(sv.seen);
+	aa_arena_free(sv.arena);
+	if (fclose(sv.fp) != 0) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return AA_EIO;
 	}

@@ -219,6 +219,22 @@ aa_dns_type_str(uint16_t type)
 	return b;
 }
 
+/*
+ * RFC 3597 5: TYPEnnn names any type.  Parsed here because ldns reads the
+ * number with atoi(): "TYPE99x" would be 99 and "TYPE70000" wrap.
+ */
+static uint16_t
+generic_type(const char *digits)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	for (i = 0; isdigit((unsigned char)digits[i]); i++)
+		if ((v = v * 10 + (unsigned long)(digits[i] - '0')) > 65535)
+			return 0;
+	return i > 0 && digits[i] == '\0' ? (uint16_t)v : 0;
+}
+
 uint16_t
 aa_dns_type_from_str(const char *s)
 {
@@ -230,5 +246,7 @@ aa_dns_type_from_str(const char *s)
 	up[i] = '\0';
 	if (s[i] != '\0' || i == 0)
 		return 0;
+	if (strncmp(up, "TYPE", 4) == 0)
+		return generic_type(up + 4);
 	return (uint16_t)ldns_get_rr_type_by_name(up);
 }

@@ -328,6 +328,63 @@ scan_pragmas(struct zstore *z, struct aa_arena *a, const char *name,
 	return rc;
 }
 
+/*
+ * Which lines hold more than blanks and a comment: content[1..*nlines].
+ * ldns folds the comment and blank lines around a record into it, so its
+ * line counter cannot tell where the record starts.
+ */
+static bool *
+content_lines(const char *text, unsigned *nlines)
+{
+	const char *p;
+	unsigned n = 1, i;
+	bool *c, decided = false;
+
+	for (p = text; *p != '\0'; p++)
+		n += *p == '\n';
+	c = aa_xcalloc(n + 1, sizeof(*c));
+	for (p = text, i = 1; *p != '\0'; p++) {
+		if (*p == '\n') {
+			i++;
+			decided = false;
+		} else if (!decided && !isspace((unsigned char)*p)) {
+			c[i] = *p != ';';
+			decided = true;
+		}
+	}
+	*nlines = n;
+	return c;
+}
+
+/*
+ * The line a record read from lines [from, to] starts on: the first that
+ * holds text.  A last line without a newline is not counted by ldns.
+ */
+static unsigned
+record_line(const bool *content, unsigned nlines, unsigned from,
+    unsigned to)
+{
+	unsigned i;
+
+	for (i = from; i <= to + 1 && i <= nlines; i++)
+		if (content[i])
+			return i;
+	return from;
+}
+
+/* What ldns accepts but no zone of ours can hold; NULL when usable. */
+static const char *
+rr_unusable(const ldns_rr *rr)
+{
+	/* "www example.net." (a word where the type goes) is TYPE0 to ldns. */
+	if (ldns_rr_get_type(rr) == 0)
+		return "no RR type (type 0 is reserved, RFC 6895)";
+	/* It would answer IN questions. */
+	if (ldns_rr_get_class(rr) != LDNS_RR_CLASS_IN)
+		return "class is not IN";
+	return NULL;
+}
+
 static enum aa_status
 load_records(struct zstore *z, struct aa_arena *a, const char *name,
     char *text, char *err, size_t errlen)
@@ -339,7 +396,10 @@ load_records(struct zstore *z, struct aa_arena *a, const char *name,
 	enum aa_status st = AA_OK;
 	ldns_status s;
 	ldns_rr *rr;
+	const char *why;
 	int line = 0, start;
+	unsigned nlines, n;
+	bool *content = content_lines(text, &nlines);
 
 	if (fp == NULL)
 		abort();
@@ -347,22 +407,25 @@ load_records(struct zstore *z, struct aa_arena *a, const char *name,
 		start = line + 1;
 		rr = NULL;
 		s = ldns_rr_new_frm_fp_l(&rr, fp, &ttl, &origin, &prev, &line);
-		switch (s) {
-		case LDNS_STATUS_OK:
-			push_rec(z, rr, file, (unsigned)start, false);
-			break;
-		case LDNS_STATUS_SYNTAX_EMPTY:
-		case LDNS_STATUS_SYNTAX_TTL:
-		case LDNS_STATUS_SYNTAX_ORIGIN:
-			break;
-		default:
-			snprintf(err, errlen, "%s:%d: %s", name, line > 0 ?
-			    line : 1, s == LDNS_STATUS_SYNTAX_INCLUDE ?
-			    "$INCLUDE is not supported" :
-			    ldns_get_errorstr_by_id(s));
-			st = AA_EPARSE;
+		if (s == LDNS_STATUS_SYNTAX_EMPTY ||
+		    s == LDNS_STATUS_SYNTAX_TTL ||
+		    s == LDNS_STATUS_SYNTAX_ORIGIN)
+			continue;
+		n = record_line(content, nlines, (unsigned)start,
+		    (unsigned)line);
+		why = s != LDNS_STATUS_OK ? ldns_get_errorstr_by_id(s) :
+		    rr_unusable(rr);
+		if (s == LDNS_STATUS_SYNTAX_INCLUDE)
+			why = "$INCLUDE is not supported";
+		if (why == NULL) {
+			push_rec(z, rr, file, n, false);
+			continue;
 		}
+		ldns_rr_free(rr);
+		snprintf(err, errlen, "%s:%u: %s", name, n, why);
+		st = AA_EPARSE;
 	}
+	free(content);
 	ldns_rdf_deep_free(origin);
 	ldns_rdf_deep_free(prev);
 	fclose(fp);
@@ -393,6 +456,7 @@ zstore_add_rr(struct zstore *z, struct aa_arena *a, const char *text,
 {
 	char where[32];
 	char *split;
+	const char *why;
 	ldns_rr *rr = NULL;
 	ldns_status s;
 
@@ -400,9 +464,11 @@ zstore_add_rr(struct zstore *z, struct aa_arena *a, const char *text,
 	split = zone_split_long_strings(a, where, text, strlen(text),
 	    warnings);
 	s = ldns_rr_new_frm_str(&rr, split, 3600, NULL, NULL);
-	if (s != LDNS_STATUS_OK) {
-		snprintf(err, errlen, "%s: '%s': %s", where, text,
-		    ldns_get_errorstr_by_id(s));
+	why = s != LDNS_STATUS_OK ? ldns_get_errorstr_by_id(s) :
+	    rr_unusable(rr);
+	if (why != NULL) {
+		ldns_rr_free(rr);
+		snprintf(err, errlen, "%s: '%s': %s", where, text, why);
 		return AA_EINVAL;
 	}
 	push_rec(z, rr, aa_arena_strdup(a, "--rr"), position, true);
@@ -490,33 +556,44 @@ rec_origin(struct aa_arena *a, const struct zrec *r)
 	return aa_arena_printf(a, "%s:%u", r->file, r->line);
 }
 
+/* True when --rr gave this owner records of type: they replace the files'. */
+static bool
+rr_overrides(const struct zstore *z, size_t lo, size_t hi, uint16_t type)
+{
+	for (; lo < hi; lo++)
+		if (z->recs[lo].from_rr &&
+		    ldns_rr_get_type(z->recs[lo].rr) == type)
+			return true;
+	return false;
+}
+
 /*
  * Answer from the records [lo, hi) of one owner, as owner (the query name
  * for a wildcard): a CNAME when there is one and type is not CNAME, else
- * the RRset of type; --rr records replace the files' RRset.
+ * the RRset of type, or every RRset for ANY.  --rr records replace the
+ * files' RRset of their type, and the files' CNAME too.  The origin of a
+ * NODATA answer is the owner's first record: it makes the name exist.
  */
 static void
 answer_from(struct aa_arena *a, const struct zstore *z, size_t lo, size_t hi,
     const ldns_rdf *owner, uint16_t type, struct dns_resp *out)
 {
-	uint16_t want = type;
-	bool override = false;
+	uint16_t want = type, t;
 	size_t i, n = 0;
 
+	/* A --rr RRset of the type also replaces a zone's CNAME. */
 	for (i = lo; i < hi; i++)
 		if (ldns_rr_get_type(z->recs[i].rr) == LDNS_RR_TYPE_CNAME &&
-		    type != AA_TYPE_CNAME)
+		    type != AA_TYPE_CNAME && !rr_overrides(z, lo, hi, type))
 			want = AA_TYPE_CNAME;
-	for (i = lo; i < hi; i++)
-		if (ldns_rr_get_type(z->recs[i].rr) == want &&
-		    z->recs[i].from_rr)
-			override = true;
 	out->rr = aa_arena_alloc(a, (hi - lo) * sizeof(*out->rr) + 1);
+	out->origin = rec_origin(a, &z->recs[lo]);
 	for (i = lo; i < hi; i++) {
 		const struct zrec *r = &z->recs[i];
 
-		if (ldns_rr_get_type(r->rr) != want ||
-		    (override && !r->from_rr))
+		t = ldns_rr_get_type(r->rr);
+		if ((want != AA_TYPE_ANY && t != want) ||
+		    (!r->from_rr && rr_overrides(z, lo, hi, t)))
 			continue;
 		dns_rr_convert(a, r->rr, owner, r->from_rr ? "--rr" : r->file,
 		    r->line, &out->rr[n]);
@@ -529,7 +606,7 @@ answer_from(struct aa_arena *a, const struct zstore *z, size_t lo, size_t hi,
 
 static bool
 pragma_lookup(const struct zstore *z, const ldns_rdf *name, uint16_t type,
-    struct dns_resp *out)
+    size_t lo, size_t hi, struct dns_resp *out)
 {
 	static const enum aa_rcode rc[] = {
 		[PRAGMA_SERVFAIL] = AA_RCODE_SERVFAIL,
@@ -538,14 +615,25 @@ pragma_lookup(const struct zstore *z, const ldns_rdf *name, uint16_t type,
 		[PRAGMA_NXDOMAIN] = AA_RCODE_NXDOMAIN,
 		[PRAGMA_NODATA] = AA_RCODE_NOERROR,
 	};
+	/*
+	 * --rr records [lo, hi) replace what the files say of their owner
+	 * and type, pragmas included: "what if I publish this" must work
+	 * on a zone saved with failures as pragmas.
+	 */
+	bool rr_name = false, rr_type = rr_overrides(z, lo, hi, type) ||
+	    rr_overrides(z, lo, hi, AA_TYPE_CNAME);
 	size_t i;
 
+	for (i = lo; i < hi; i++)
+		rr_name = rr_name || z->recs[i].from_rr;
 	for (i = 0; i < z->npragmas; i++) {
 		const struct pragma *p = &z->pragmas[i];
 
 		if (ldns_dname_compare(p->name, name) != 0)
 			continue;
 		if (p->type != 0 && p->type != type)
+			continue;
+		if (p->kind == PRAGMA_NXDOMAIN ? rr_name : rr_type)
 			continue;
 		out->rcode = rc[p->kind];
 		out->nrr = 0;
@@ -593,15 +681,15 @@ zstore_lookup(struct zstore *z, struct aa_arena *a, const ldns_rdf *name,
 	const struct apex *apex;
 	size_t lo, hi;
 
-	if (!z->sorted) {
+	/* qsort(NULL, 0, ...) is undefined (C11 7.22.5): no zone at all. */
+	if (!z->sorted && z->nrecs > 0)
 		qsort(z->recs, z->nrecs, sizeof(*z->recs), rec_cmp);
-		z->sorted = true;
-	}
+	z->sorted = true;
 	out->source = AA_SRC_ZONE;
 	out->ms = 0;
-	if (pragma_lookup(z, name, type, out))
-		return true;
 	hi = owner_range(z, name, &lo);
+	if (pragma_lookup(z, name, type, lo, hi, out))
+		return true;
 	if (hi > lo) {
 		answer_from(a, z, lo, hi, name, type, out);
 		return true;

@@ -356,6 +356,9 @@ render_input(struct out *o, const struct aa_report *rep)
 		field(o, 2, "from domains", strvec(o, &in->from_domains, ", "));
 	if (in->bounce != NULL)
 		render_bounce(o, in->bounce);
+	if (in->domain == NULL && in->ip == NULL && in->helo == NULL &&
+	    mail_from == NULL && in->from_domain == NULL && in->bounce == NULL)
+		line(o, 2, 2, "nothing known yet (see --ip, --helo, --mail-from)");
 }
 
 static void
