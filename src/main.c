@@ -127,16 +127,22 @@ static const char exit_help[] =
 "Exit status: 0 nothing at or above --fail-on; 1 a finding reached it;\n"
 "2 usage error; 3 unreadable input; 4 a temporary DNS failure.\n";
 
+static void __attribute__((format(printf, 1, 0)))
+vwarnx(const char *fmt, va_list ap)
+{
+	fputs("authaudit: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void
 cli_warnx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("authaudit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void
@@ -160,11 +166,9 @@ cli_usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("authaudit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	print_usage(stderr, cmd);
 	exit(EXIT_USAGE);
 }
