@@ -1,4 +1,4 @@
-/* aa_arena.h: region allocator; everything is released by one aa_arena_free(). */
+/* aa_arena.h: region allocator; one aa_arena_free() releases everything. */
 #ifndef AA_ARENA_H
 #define AA_ARENA_H
 

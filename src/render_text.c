@@ -445,9 +445,9 @@ render_spf(struct out *o, const struct aa_report *rep)
 	field(o, 2, "helo result", s->helo_result);
 	field(o, 2, "matched", term_domain(o, s->matched));
 	field(o, 2, "lookups", join(o, ", ", 4, s->lookups.count.set ?
-	    fmt(o, "%lld of %lld", s->lookups.count.v, (long long)AA_SPF_LOOKUP_LIMIT) :
-	    NULL, s->lookups.void_.set ? fmt(o, "void %lld of %lld",
-	    s->lookups.void_.v, (long long)AA_SPF_VOID_LIMIT) : NULL,
+	    fmt(o, "%lld of %d", s->lookups.count.v, AA_SPF_LOOKUP_LIMIT) :
+	    NULL, s->lookups.void_.set ? fmt(o, "void %lld of %d",
+	    s->lookups.void_.v, AA_SPF_VOID_LIMIT) : NULL,
 	    s->lookups.mode, lab(o, "conservative",
 	    num(o, s->lookups.conservative))));
 	field(o, 2, "exceeded at", term_domain(o, s->lookups.exceeded_at));
