@@ -309,18 +309,60 @@ live_ready(struct aa_dns *d)
 	return d->live != NULL;
 }
 
+/* Questions in flight at once: bounds sockets, whatever the batch size. */
+#define MAX_INFLIGHT	64
+
+/*
+ * Ask live the pending lookups, MAX_INFLIGHT at a time.  Each gets the
+ * per-query timeout cut to what is left of the audit's time when its
+ * group starts; with nothing left it is not asked (BUDGET).
+ */
+static void
+fetch_live(struct aa_dns *d, struct raw **pend, const char **bys, size_t n)
+{
+	struct live_q lq[MAX_INFLIGHT];
+	const char *lby[MAX_INFLIGHT];
+	size_t i = 0, k, nl;
+	unsigned ms;
+
+	while (i < n) {
+		for (nl = 0; i < n && nl < MAX_INFLIGHT; i++) {
+			struct raw *r = pend[i];
+
+			if ((ms = query_budget_ms(d)) == 0 || !live_ready(d)) {
+				d->budget_exceeded |= ms == 0;
+				r->resp.rcode = ms == 0 ? AA_RCODE_BUDGET :
+				    AA_RCODE_NETERROR;
+				r->resp.source = ms == 0 ? AA_SRC_NONE :
+				    AA_SRC_LIVE;
+				r->resp.origin = ms == 0 ? "time limit" :
+				    d->live_err;
+				log_raw(d, r, bys[i]);
+				continue;
+			}
+			lq[nl] = (struct live_q){ r->name, r->type, ms,
+			    &r->resp };
+			lby[nl++] = bys[i];
+		}
+		if (nl > 0)
+			live_query_many(d->live, d->arena, lq, nl);
+		for (k = 0; k < nl; k++)
+			log_raw(d, table_get(d->raws, lq[k].name, lq[k].type),
+			    lby[k]);
+	}
+}
+
 /*
  * Fetch n (name, type) pairs from the backends, those not yet fetched;
- * the live ones in one batch.  out[i] is the raw lookup.
+ * the live ones together.  out[i] is the raw lookup.
  */
 static void
 fetch_many(struct aa_dns *d, const char **names, const uint16_t *types,
     const char **bys, size_t n, struct raw **out)
 {
-	struct live_q *lq = aa_xcalloc(n + 1, sizeof(*lq));
-	const char **lby = aa_xcalloc(n + 1, sizeof(*lby));
-	size_t i, nl = 0;
-	unsigned ms;
+	struct raw **pend = aa_xcalloc(n + 1, sizeof(*pend));
+	const char **pby = aa_xcalloc(n + 1, sizeof(*pby));
+	size_t i, np = 0;
 
 	for (i = 0; i < n; i++) {
 		struct raw *r = table_get(d->raws, names[i], types[i]);
@@ -335,29 +377,12 @@ fetch_many(struct aa_dns *d, const char **names, const uint16_t *types,
 			log_raw(d, r, bys[i]);
 			continue;
 		}
-		ms = query_budget_ms(d);
-		if (ms == 0 || !live_ready(d)) {
-			if (ms == 0)
-				d->budget_exceeded = true;
-			r->resp.rcode = ms == 0 ? AA_RCODE_BUDGET :
-			    AA_RCODE_NETERROR;
-			r->resp.source = ms == 0 ? AA_SRC_NONE : AA_SRC_LIVE;
-			r->resp.origin = ms == 0 ? "time limit" : d->live_err;
-			log_raw(d, r, bys[i]);
-			continue;
-		}
-		lq[nl].name = r->name;
-		lq[nl].type = r->type;
-		lq[nl].timeout_ms = ms;
-		lq[nl].out = &r->resp;
-		lby[nl++] = bys[i];
+		pend[np] = r;
+		pby[np++] = bys[i];
 	}
-	if (nl > 0)
-		live_query_many(d->live, d->arena, lq, nl);
-	for (i = 0; i < nl; i++)
-		log_raw(d, table_get(d->raws, lq[i].name, lq[i].type), lby[i]);
-	free(lq);
-	free(lby);
+	fetch_live(d, pend, pby, np);
+	free(pend);
+	free(pby);
 }
 
 /* The records of type owned by name in a response, copied. */

@@ -469,6 +469,19 @@ if [ -x "$tmp/batch" ]; then
 	else
 		fail "batch: the fast answer took ${fast:-?} ms, the batch's time?"
 	fi
+	# 300 questions in one batch with only 128 descriptors: the layer
+	# keeps at most 64 in flight, so every one is answered.
+	rc=0
+	(ulimit -n 128 && "$tmp/batch" "127.0.0.1:$fport" 2000 \
+	    many:300:example.com:A) >"$tmp/batch.out" 2>"$tmp/batch.err" ||
+	    rc=$?
+	got=$(sed -n 's/^rcodes //p' "$tmp/batch.out")
+	if [ "$rc" = 0 ] && [ "$got" = "NOERROR=300" ]; then
+		pass "batch: 300 questions under ulimit -n 128 ($got)"
+	else
+		fail "batch: 300 questions under ulimit -n 128: exit $rc," \
+		    "rcodes '$got' $(head -c 200 "$tmp/batch.err")"
+	fi
 	batch "batch: wrong id, REFUSED, SERVFAIL side by side" \
 	    "wrongid.example.com A NOERROR 192.0.2.7; refused.example.com A REFUSED; servfail.example.com A SERVFAIL" \
 	    1000 500 wrongid.example.com A refused.example.com A \
