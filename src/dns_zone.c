@@ -90,24 +90,31 @@ zstore_free(struct zstore *z)
 	free(z);
 }
 
+/*
+ * Characters of the one octet at s[i] in a quoted string (RFC 1035 5.1):
+ * 4 for \DDD, 2 for \X, else 1.  One rule for counting and splitting.
+ */
+static size_t
+octet_chars(const char *s, size_t i, size_t len)
+{
+	if (s[i] != '\\' || i + 1 >= len)
+		return 1;
+	if (i + 3 < len && isdigit((unsigned char)s[i + 1]) &&
+	    isdigit((unsigned char)s[i + 2]) &&
+	    isdigit((unsigned char)s[i + 3]))
+		return 4;
+	return 2;
+}
+
 /* Octets of the quoted string starting after '"' at s; *end at closing. */
 static size_t
 quoted_octets(const char *s, size_t len, size_t *end)
 {
 	size_t i = 0, n = 0;
 
-	while (i < len && s[i] != '"') {
-		if (s[i] == '\\' && i + 3 < len && isdigit((unsigned char)s[i + 1])
-		    && isdigit((unsigned char)s[i + 2]) &&
-		    isdigit((unsigned char)s[i + 3]))
-			i += 4;
-		else if (s[i] == '\\' && i + 1 < len)
-			i += 2;
-		else
-			i++;
-		n++;
-	}
-	*end = i;
+	for (; i < len && s[i] != '"'; n++)
+		i += octet_chars(s, i, len);
+	*end = i < len ? i : len;
 	return n;
 }
 
@@ -118,20 +125,15 @@ emit_split(FILE *out, const char *s, size_t len)
 	size_t i = 0, n = 0, step;
 
 	fputc('"', out);
-	while (i < len) {
+	for (; i < len; i += step, n++) {
 		if (n == MAX_STRING) {
 			fputs("\" \"", out);
 			n = 0;
 		}
-		step = 1;
-		if (s[i] == '\\' && i + 3 < len &&
-		    isdigit((unsigned char)s[i + 1]))
-			step = 4;
-		else if (s[i] == '\\' && i + 1 < len)
-			step = 2;
+		step = octet_chars(s, i, len);
+		if (step > len - i)
+			step = len - i;
 		fwrite(s + i, 1, step, out);
-		i += step;
-		n++;
 	}
 	fputc('"', out);
 }
@@ -580,11 +582,16 @@ answer_from(struct aa_arena *a, const struct zstore *z, size_t lo, size_t hi,
 {
 	uint16_t want = type, t;
 	size_t i, n = 0;
+	bool any_rr = false, keep_cname;
 
+	/* --rr records are few: the common owner has none to look for. */
+	for (i = lo; i < hi && !any_rr; i++)
+		any_rr = z->recs[i].from_rr;
 	/* A --rr RRset of the type also replaces a zone's CNAME. */
-	for (i = lo; i < hi; i++)
-		if (ldns_rr_get_type(z->recs[i].rr) == LDNS_RR_TYPE_CNAME &&
-		    type != AA_TYPE_CNAME && !rr_overrides(z, lo, hi, type))
+	keep_cname = type != AA_TYPE_CNAME &&
+	    !(any_rr && rr_overrides(z, lo, hi, type));
+	for (i = lo; i < hi && keep_cname; i++)
+		if (ldns_rr_get_type(z->recs[i].rr) == LDNS_RR_TYPE_CNAME)
 			want = AA_TYPE_CNAME;
 	out->rr = aa_arena_alloc(a, (hi - lo) * sizeof(*out->rr) + 1);
 	out->origin = rec_origin(a, &z->recs[lo]);
@@ -592,8 +599,8 @@ answer_from(struct aa_arena *a, const struct zstore *z, size_t lo, size_t hi,
 		const struct zrec *r = &z->recs[i];
 
 		t = ldns_rr_get_type(r->rr);
-		if ((want != AA_TYPE_ANY && t != want) ||
-		    (!r->from_rr && rr_overrides(z, lo, hi, t)))
+		if ((want != AA_TYPE_ANY && t != want) || (any_rr &&
+		    !r->from_rr && rr_overrides(z, lo, hi, t)))
 			continue;
 		dns_rr_convert(a, r->rr, owner, r->from_rr ? "--rr" : r->file,
 		    r->line, &out->rr[n]);
@@ -620,10 +627,13 @@ pragma_lookup(const struct zstore *z, const ldns_rdf *name, uint16_t type,
 	 * and type, pragmas included: "what if I publish this" must work
 	 * on a zone saved with failures as pragmas.
 	 */
-	bool rr_name = false, rr_type = rr_overrides(z, lo, hi, type) ||
-	    rr_overrides(z, lo, hi, AA_TYPE_CNAME);
+	bool rr_name = false, rr_type;
 	size_t i;
 
+	if (z->npragmas == 0)
+		return false;
+	rr_type = rr_overrides(z, lo, hi, type) ||
+	    rr_overrides(z, lo, hi, AA_TYPE_CNAME);
 	for (i = lo; i < hi; i++)
 		rr_name = rr_name || z->recs[i].from_rr;
 	for (i = 0; i < z->npragmas; i++) {

@@ -1964,3 +1964,96 @@ Test(dns, bad_resolver_is_einval)
 	cr_assert_not_null(d);
 	aa_dns_free(d);
 }
+
+/*
+ * Junk from a fixed-seed generator: valid lines of the format mixed with
+ * lines of its own tokens in random order (quotes, escapes, parentheses,
+ * comments, pragmas, directives).  Every text either loads or fails with
+ * "name:line: reason", and a loaded one answers with a valid rcode.
+ * Never a crash (this runs under ASan too).
+ */
+static unsigned
+next_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+static size_t
+junk_line(unsigned *seed, char *out, size_t room)
+{
+	static const char *const tok[] = { "a", "b.example.", "@", "*",
+		"IN", "TXT", "A", "MX", "CNAME", "SOA", "10", "192.0.2.1",
+		"\"", "\"x\"", "\\", "\\000", "\\\"", "(", ")", ";", ";!",
+		"nodata", "timeout", "nxdomain", "$ORIGIN", "$TTL", "$INCLUDE",
+		"\t", "\xff", "..", "-1", "99999999999" };
+	size_t len = 0, n = 1 + next_rand(seed) % 8, k, tl;
+	const char *t;
+
+	for (k = 0; k < n; k++) {
+		t = tok[next_rand(seed) % (sizeof(tok) / sizeof(tok[0]))];
+		tl = strlen(t);
+		if (len + tl + 2 >= room)
+			break;
+		memcpy(out + len, t, tl);
+		len += tl;
+		out[len++] = ' ';
+	}
+	return len;
+}
+
+Test(dns, junk_zone_text_fails_cleanly)
+{
+	static const char *const good[] = { "$ORIGIN b.example.",
+		"@ IN TXT \"v=spf1 -all\"", "www IN CNAME @",
+		"; a comment", ";! timeout slow", "mx IN MX 10 mail.b.example.",
+		"c IN TXT \"a\\000b\" \"\\\"q\\\"\"", "$TTL 60",
+		"* IN A 192.0.2.9", ";! nodata empty AAAA", "" };
+	unsigned seed = 12345, i, k, nlines, loaded = 0, refused = 0;
+	char text[1024], err[256];
+	size_t len, gl;
+
+	for (i = 0; i < 3000; i++) {
+		struct aa_dns *d = th_dns_new(&(struct aa_dns_config){
+		    .offline = true });
+		const struct aa_answer *a;
+		enum aa_status st;
+		bool junk = next_rand(&seed) % 2;
+
+		len = 0;
+		nlines = 1 + next_rand(&seed) % 8;
+		for (k = 0; k < nlines; k++) {
+			const char *g = good[next_rand(&seed) %
+			    (sizeof(good) / sizeof(good[0]))];
+
+			gl = strlen(g);
+			if (junk && next_rand(&seed) % 3 == 0)
+				len += junk_line(&seed, text + len,
+				    sizeof(text) - len - 1);
+			else if (len + gl + 1 < sizeof(text)) {
+				memcpy(text + len, g, gl);
+				len += gl;
+			}
+			text[len++] = '\n';
+		}
+		err[0] = '\0';
+		st = aa_dns_load_zone_text(d, "junk.zone", text, len, err,
+		    sizeof(err));
+		cr_assert(st == AA_OK || st == AA_EPARSE,
+		    "status %d for <%.*s>", st, (int)len, text);
+		if (st != AA_OK) {
+			refused++;
+			cr_assert(strncmp(err, "junk.zone", 9) == 0,
+			    "error without a place: '%s'", err);
+		} else {
+			loaded++;
+			cr_assert(aa_dns_query(d, "www.b.example", AA_TYPE_TXT,
+			    &a) == AA_OK);
+			cr_assert(a->rcode <= AA_RCODE_BUDGET);
+		}
+		aa_dns_free(d);
+	}
+	/* The generator must reach both outcomes, or it tests nothing. */
+	cr_assert(loaded > 300 && refused > 300, "loaded %u, refused %u",
+	    loaded, refused);
+}
