@@ -17,10 +17,14 @@ WARN	 = -Wall -Wextra -Wpedantic -Wshadow -Wpointer-arith -Wcast-qual \
 CFLAGS	?= -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 # Recursively expanded on purpose: on a fresh machine pkg-config and the
 # libraries arrive with the deps target, after this file is read.
-PKGS	 = ldns libidn2 jansson
-DEPCFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+# Third-party headers are system headers (-isystem) so that our warning
+# flags stay strict on our code only (GMime's headers would not pass).
+# libspf2 and libopendmarc ship no pkg-config file.
+PKGS	 = ldns libidn2 jansson libpsl opendkim gmime-3.0
+DEPCFLAGS = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(PKGS) 2>/dev/null))
 DEPLIBS	  = $(shell pkg-config --libs $(PKGS) 2>/dev/null || \
-	    echo -lldns -lidn2 -ljansson)
+	    echo -lldns -lidn2 -ljansson -lpsl -lopendkim -lgmime-3.0 \
+	    -lgobject-2.0 -lglib-2.0) -lspf2 -lopendmarc
 ALL_CFLAGS = $(CSTD) $(WARN) $(CFLAGS) -Iinclude $(DEPCFLAGS) \
 	     -DAA_VERSION=\"$(VERSION)\" -MMD -MP
 LDLIBS	+= $(DEPLIBS)
@@ -30,10 +34,15 @@ LIB_OBJS = $(LIB_SRCS:src/%.c=$(B)/obj/%.o)
 LIB	 = $(B)/libauthaudit.a
 BIN	 = $(B)/authaudit
 UNIT_SRCS = $(wildcard tests/unit/test_*.c)
+# Conformance runners: suites nobody here wrote (a copy of
+# ../shared/conformance, with its licences, in testdata/conformance).
+CONF_SRCS = $(wildcard tests/conformance/conf_*.c)
+CONF_BINS = $(CONF_SRCS:tests/conformance/%.c=$(B)/conformance/%)
+CONFORMANCE ?= testdata/conformance
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 HELPER_OBJS = $(B)/tests/helpers.o
 
-.PHONY: all deps test-deps check unit e2e live layers lint asan demo \
+.PHONY: all deps test-deps check unit conformance e2e live layers lint asan demo \
 	install uninstall man-findings clean
 
 all: deps $(BIN)
@@ -68,10 +77,20 @@ $(B)/tests/test_%: tests/unit/test_%.c $(HELPER_OBJS) $(LIB) | test-deps
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(HELPER_OBJS) $(LIB) \
 	    $(LDLIBS) -lcriterion
 
-check: test-deps all unit e2e live layers lint
+# Conformance runners link libyaml (the RFC 7208 suite is YAML).
+# They are plain programs with their own main().
+$(B)/conformance/conf_%: tests/conformance/conf_%.c $(LIB) | test-deps
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) \
+	    $(LDLIBS) $$(pkg-config --libs yaml-0.1)
+
+check: test-deps all unit conformance e2e live layers lint
 
 unit: test-deps $(UNIT_BINS)
 	@tools/run-unit.sh $(UNIT_BINS)
+
+conformance: test-deps $(CONF_BINS)
+	@CONFORMANCE=$(CONFORMANCE) tools/run-conformance.sh $(CONF_BINS)
 
 e2e: test-deps $(BIN)
 	@AUTHAUDIT=$(BIN) tests/e2e/run.sh
@@ -104,7 +123,7 @@ man-findings: $(BIN)
 asan:
 	$(MAKE) B=build-asan \
 	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
-	    LDFLAGS='-fsanitize=address,undefined' unit e2e live
+	    LDFLAGS='-fsanitize=address,undefined' unit conformance e2e live
 
 # The main job on the repository's own example, offline.  Until the audit
 # commands land this is the DNS layer answering from the example zone.
@@ -130,4 +149,4 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(wildcard $(B)/obj/*.d $(B)/tests/*.d)
+-include $(wildcard $(B)/obj/*.d $(B)/tests/*.d $(B)/conformance/*.d)

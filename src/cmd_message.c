@@ -1,7 +1,8 @@
 /*
  * cmd_message.c: authaudit message [FILE|-].  Reads the message with its
- * caps (design.md 5); DKIM, SPF, DMARC and the bounce reading fill their
- * sections as they land (null until then).
+ * caps (design.md 5), then runs the stages in order: input recovery and
+ * bounce reading, DKIM, SPF, DMARC (which needs both), bounce classes,
+ * verdict.  Each stage is one region below, owned by its check's issue.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,6 +40,20 @@ cmd_message(struct cli *c)
 		return EXIT_INPUT;
 	}
 	dns = cli_dns_setup(c);
+	/* BEGIN stage input (message-input issue) */
+	/* END stage input */
+	/* BEGIN stage dkim (DKIM issue) */
+	/* END stage dkim */
+	/* BEGIN stage spf (SPF issue) */
+	/* END stage spf */
+	/* BEGIN stage dmarc (DMARC issue) */
+	/* END stage dmarc */
+	/* BEGIN stage bounce (bounce-classes issue) */
+	/* END stage bounce */
+	/* BEGIN stage verdict (verdict issue) */
+	/* END stage verdict */
+	/* BEGIN stage cleanup */
+	/* END stage cleanup */
 	aa_msg_free(msg);
 	cli_not_yet(c, "the message checks (DKIM, SPF, DMARC, bounces)");
 	return cli_finish(c, rep, dns);
