@@ -120,8 +120,10 @@ lint: $(BIN)
 man-findings: $(BIN)
 	@tools/gen-man-findings.sh $(BIN)
 
+# ASAN_B: the build directory of the sanitizer build.
+ASAN_B	?= build-asan
 asan:
-	$(MAKE) B=build-asan \
+	$(MAKE) B=$(ASAN_B) \
 	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' unit conformance e2e live
 

@@ -4,7 +4,8 @@
 #   expect.out  the exact standard output
 #   expect.rc   the exit status
 #   expect.err  (optional) the exact standard error
-# Runs from the repository root.  UPDATE=1 rewrites the expectations.
+# Runs from the repository root.  UPDATE=1 rewrites the expectations;
+# ONLY=GLOB runs (or rewrites) only the cases whose names match.
 set -u
 bin=${AUTHAUDIT:-build/authaudit}
 cases=${CASES:-testdata/cases}
@@ -37,7 +38,7 @@ run_case() {
 	return $ok
 }
 
-for dir in "$cases"/*/; do
+for dir in "$cases"/${ONLY:-*}/; do
 	dir=${dir%/}
 	[ -f "$dir/args" ] || continue
 	if run_case "$dir"; then
