@@ -101,7 +101,8 @@ live: test-deps $(BIN)
 # Checks never print or exit; renderers never do DNS (style.md).  Running
 # out of memory aborts (aa_xmalloc), which is not a check's decision.
 CHECK_SRCS = $(wildcard src/spf*.c src/dkim*.c src/dmarc*.c src/msg*.c \
-	     src/dns*.c src/verdict*.c src/receivers*.c src/report.c \
+	     src/dns*.c src/verdict*.c src/receivers*.c src/bounce*.c \
+	     src/psl*.c src/whatif*.c src/baseline*.c src/report.c \
 	     src/finding.c)
 layers:
 	@if grep -nE '\b(printf|puts|putchar|exit|perror)[[:space:]]*\(|\b(stdout|stderr)\b' \

@@ -5,6 +5,7 @@
  * verdict.  Each stage is one region below, owned by its check's issue.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,8 @@ cmd_message(struct cli *c)
 	const char *path = c->nargs > 0 ? c->args[0] : "-";
 	struct aa_report *rep = aa_report_new("message");
 	struct aa_msg *msg = NULL;
+	const struct aa_msg *checked;
+	bool headers_only;
 	struct aa_dns *dns;
 	enum aa_status st;
 	char err[512];
@@ -40,6 +43,13 @@ cmd_message(struct cli *c)
 		return EXIT_INPUT;
 	}
 	dns = cli_dns_setup(c);
+	/*
+	 * What the checks read: the top message, until the input stage
+	 * finds the returned message (or only its headers) in a bounce.
+	 * NULL when the message is over its caps (msg-too-large).
+	 */
+	checked = msg;
+	headers_only = false;
 	/* BEGIN stage input (message-input issue) */
 	/* END stage input */
 	/* BEGIN stage dkim (DKIM issue) */
@@ -54,6 +64,8 @@ cmd_message(struct cli *c)
 	/* END stage verdict */
 	/* BEGIN stage cleanup */
 	/* END stage cleanup */
+	(void)checked;		/* the lead removes these once stages read them */
+	(void)headers_only;
 	aa_msg_free(msg);
 	cli_not_yet(c, "the message checks (DKIM, SPF, DMARC, bounces)");
 	return cli_finish(c, rep, dns);
