@@ -43,6 +43,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 HELPER_OBJS = $(B)/tests/helpers.o
 
 .PHONY: all deps test-deps check unit conformance e2e live layers lint asan demo \
+	fuzz fuzz-bins fuzz-run \
 	install uninstall man-findings clean
 
 all: deps $(BIN)
@@ -128,6 +129,31 @@ asan:
 	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' unit conformance e2e live
 
+# libFuzzer targets (clang): tests/fuzz/fuzz_NAME.c, seeds in
+# tests/fuzz/corpus/NAME/.  `make fuzz` builds them into $(FUZZ_B);
+# `make fuzz-run SECONDS=N` runs each for N seconds (FUZZ=NAME... for some).
+FUZZ_B	?= build-fuzz
+FUZZ_SRCS = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS = $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
+SECONDS	?= 30
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer \
+	     -fsanitize=address,undefined -fno-sanitize-recover=all
+
+fuzz: test-deps
+	$(MAKE) B=$(FUZZ_B) CC=clang \
+	    CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' \
+	    LDFLAGS='-fsanitize=address,undefined' fuzz-bins
+
+fuzz-bins: $(FUZZ_BINS)
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(LIB) \
+	    $(LDLIBS)
+
+fuzz-run: fuzz
+	@tools/run-fuzz.sh $(FUZZ_B)/fuzz $(SECONDS) $(FUZZ)
+
 # The main job on the repository's own example, offline.  Until the audit
 # commands land this is the DNS layer answering from the example zone.
 demo: all
@@ -152,4 +178,5 @@ uninstall:
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(wildcard $(B)/obj/*.d $(B)/tests/*.d $(B)/conformance/*.d)
+-include $(wildcard $(B)/obj/*.d $(B)/tests/*.d $(B)/conformance/*.d \
+	    $(B)/fuzz/*.d)

@@ -5,7 +5,7 @@
 set -eu
 build="gcc make pkg-config libldns-dev libidn2-dev libjansson-dev libpsl-dev
 publicsuffix libopendkim-dev libopendmarc-dev libspf2-dev libgmime-3.0-dev"
-test="libcriterion-dev nsd mandoc python3 libyaml-dev"
+test="libcriterion-dev nsd mandoc python3 libyaml-dev clang libclang-rt-14-dev"
 case "${1:-build}" in
 build) want=$build ;;
 test) want="$build $test" ;;
