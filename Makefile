@@ -1,6 +1,7 @@
 # authaudit: which SPF, DKIM or DMARC check makes a receiver answer 550 5.7.x.
-# Targets: all check unit e2e live layers lint asan demo install uninstall
-#          man-findings clean.  Variant builds go to $(B).
+# Targets: all check unit conformance e2e live layers lint asan fuzz
+#          fuzz-run bench demo install uninstall man-findings clean.
+# Variant builds go to $(B).
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
@@ -43,7 +44,7 @@ UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 HELPER_OBJS = $(B)/tests/helpers.o
 
 .PHONY: all deps test-deps check unit conformance e2e live layers lint asan demo \
-	fuzz fuzz-bins fuzz-run \
+	fuzz fuzz-bins fuzz-run bench \
 	install uninstall man-findings clean
 
 all: deps $(BIN)
@@ -128,6 +129,11 @@ asan:
 	$(MAKE) B=$(ASAN_B) \
 	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 	    LDFLAGS='-fsanitize=address,undefined' unit conformance e2e live
+
+# Speed and memory figures (median wall time, peak RSS) on generated
+# inputs; figures, not pass/fail.  BENCH=NAME... for some, REPEAT=N.
+bench: all
+	@AUTHAUDIT=$(BIN) tools/bench.py $(BENCH)
 
 # libFuzzer targets (clang): tests/fuzz/fuzz_NAME.c, seeds in
 # tests/fuzz/corpus/NAME/.  `make fuzz` builds them into $(FUZZ_B);
