@@ -134,6 +134,12 @@ struct aa_dkim_sig {
 	struct aa_strvec  headers_signed;
 	struct aa_int	 body_length;
 	enum aa_tri	 testing;
+	/*
+	 * Not in JSON.  This signature's findings (aa_dkim_settle lowers
+	 * them), and for `domain`, whether the selector was a guess.
+	 */
+	size_t		 findings_at, findings_n;
+	bool		 guessed;
 };
 
 struct aa_dkim_report {
@@ -199,6 +205,24 @@ struct aa_whatif {
 	} before;
 };
 
+/*
+ * baseline (--baseline): the comparison with a saved report, design.md 3a
+ * "Regression".  Each entry names what was compared; before and after are
+ * its values as text (NULL: absent).  Not in design.md 3's list: the key
+ * "baseline" is an addition (3: keys may be added).
+ */
+struct aa_change {
+	const char	*what;		/* "finding", "spf-record", ... */
+	const char	*id;		/* the finding id, or NULL */
+	const char	*subject;
+	const char	*before, *after;
+};
+
+struct aa_baseline_out {
+	const char	*file;
+	AA_VEC(struct aa_change) regressions, improved, unchanged;
+};
+
 /* findings and the query log */
 struct aa_finding {
 	enum aa_code	 code;
@@ -226,6 +250,7 @@ struct aa_report {
 	struct aa_dmarc_report *dmarc;
 	struct aa_verdict *verdict;
 	struct aa_whatif *whatif;
+	struct aa_baseline_out *baseline;	/* NULL: null */
 	AA_VEC(struct aa_finding) findings;
 	AA_VEC(struct aa_query_out) dns_queries;
 	/* Not in JSON: set by the dns command from the answer's rcode. */
