@@ -59,19 +59,30 @@ addr_at(const char *s, size_t n, char *out, size_t outlen)
 	return false;
 }
 
-/* A name as HELO gives it: lower case, no trailing dot, bounded. */
+/*
+ * A name as HELO gives it: lower case, no trailing dot.  RFC 5321 4.1.1.1
+ * and 4.1.3: a domain or an address literal, printable ASCII, at most 255
+ * octets (4.5.3.1.2).  Anything else (binary junk, a name longer than
+ * out) leaves the HELO unknown: a truncated name would be another name.
+ */
 static void
 set_name(const char *s, size_t n, char *out, size_t outlen)
 {
 	size_t i;
 
-	while (n > 0 && s[n - 1] == '.')
-		n--;
 	if (outlen == 0)
 		return;
-	for (i = 0; i < n && i < outlen - 1; i++)
+	out[0] = '\0';
+	while (n > 0 && s[n - 1] == '.')
+		n--;
+	if (n > 255 || n >= outlen)
+		return;
+	for (i = 0; i < n; i++)
+		if (s[i] <= 0x20 || s[i] >= 0x7f)
+			return;
+	for (i = 0; i < n; i++)
 		out[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
-	out[i] = '\0';
+	out[n] = '\0';
 }
 
 bool

@@ -651,10 +651,28 @@ ParameterizedTestParameters(received, parse)
 		{ "from localhost by y (helo 1.2.3) id 5", "", "localhost" },
 		{ "from bad (comment [by 192.0.2.1]) by z", "192.0.2.1",
 		    "bad" },
+		/* Found by fuzzing: junk is no HELO name (RFC 5321 4.1.1.1). */
+		{ "from \xff\xc3\xc3%\x01ev. ([192.0.2.9]) by y", "192.0.2.9",
+		    "" },
+		{ "from a\x7f.example by y", "", "" },
 	};
 
 	return cr_make_param_array(struct rcvd_case, cases,
 	    sizeof(cases) / sizeof(cases[0]));
+}
+
+/* A name longer than 255 octets (RFC 5321 4.5.3.1.2) is not cut short. */
+Test(received, long_helo_is_unknown)
+{
+	char in[400], ip[64], helo[256];
+
+	memset(in, 'a', sizeof(in));
+	memcpy(in, "from ", 5);
+	in[300] = '.';
+	memcpy(in + 301, " by y", 6);
+	cr_assert_not(aa_received_parse(in, ip, sizeof(ip), helo,
+	    sizeof(helo)));
+	cr_assert_str_eq(helo, "");
 }
 
 ParameterizedTest(struct rcvd_case *c, received, parse)
