@@ -22,6 +22,12 @@ struct aa_verdict_params {
 	const struct aa_msg *msg;	/* the checked message, or NULL */
 	/* `domain`: what the verdict assumes (verdict.assumes), or NULL. */
 	const char	*assumes;
+	/*
+	 * `domain -s` with a key that lints clean: the verdict assumes an
+	 * aligned DKIM pass with d= this domain (design.md 1).  NULL: no
+	 * DKIM signature (for `domain`), or the message's signatures.
+	 */
+	const char	*assume_dkim_domain;
 };
 
 /* Domain existence and MX / null MX (domain-nonexistent, mx-null). */
@@ -29,7 +35,13 @@ enum aa_status	 aa_domain_check(struct aa_dns *, struct aa_report *,
 		    const char *domain);
 /* PTR and forward-confirmed reverse DNS of rep->input->ip. */
 enum aa_status	 aa_rdns_check(struct aa_dns *, struct aa_report *);
-/* Build rep->verdict from the other sections and the findings. */
+/*
+ * Build rep->verdict from the other sections and the findings (design.md
+ * 3a "Verdict").  Adjusts findings so that every likely reject or defer
+ * comes from an error finding (design.md 3a "Severity"), and adds
+ * bulk-unsubscribe-missing with --bulk and a message.  For `domain`
+ * without an IP there is no verdict (design.md 1): rep->verdict stays NULL.
+ */
 enum aa_status	 aa_verdict_build(struct aa_report *,
 		    const struct aa_verdict_params *);
 
