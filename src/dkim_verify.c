@@ -20,10 +20,10 @@
 
 /*
  * design.md 3a makes a malformed signature a permerror but 3b has no id
- * for it: until the registry gains one, the closest existing id carries
- * it, and the message says "malformed".
+ * for it: dkim-signature-invalid is our addition (3b's list grows; no id
+ * is renamed), so that "malformed" is never read as "a header changed".
  */
-#define F_MALFORMED	AA_F_DKIM_SIGNATURE_MISMATCH
+#define F_MALFORMED	AA_F_DKIM_SIGNATURE_INVALID
 
 /* libopendkim reads at most this much of a key record (BUFRSZ). */
 #define ODKIM_MAX_RECORD	1024

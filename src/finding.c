@@ -63,6 +63,9 @@ static const struct aa_finding_info registry[AA_F__COUNT] = {
 	{ AA_F_DKIM_SIGNATURE_MISMATCH, "dkim-signature-mismatch", E, P,
 	    "RFC 6376 6.1.3",
 	    "a signed header changed or the key does not match" },
+	{ AA_F_DKIM_SIGNATURE_INVALID, "dkim-signature-invalid", E, P,
+	    "RFC 6376 3.5", "the DKIM-Signature is malformed or unsupported "
+	    "(tags, v=, a=, c=, q=, i=, base64)" },
 	{ AA_F_DKIM_KEY_NOT_FOUND, "dkim-key-not-found", E, P,
 	    "RFC 6376 6.1.2", "no key record at the selector" },
 	{ AA_F_DKIM_KEY_REVOKED, "dkim-key-revoked", E, P, "RFC 6376 3.6.1",
