@@ -1,5 +1,5 @@
 # authaudit: which SPF, DKIM or DMARC check makes a receiver answer 550 5.7.x.
-# Targets: all check unit conformance e2e live layers lint asan fuzz
+# Targets: all check unit conformance e2e live faults caps layers lint asan fuzz
 #          fuzz-run bench demo install uninstall man-findings clean.
 # Variant builds go to $(B).
 
@@ -43,7 +43,8 @@ CONFORMANCE ?= testdata/conformance
 UNIT_BINS = $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 HELPER_OBJS = $(B)/tests/helpers.o
 
-.PHONY: all deps test-deps check unit conformance e2e live layers lint asan demo \
+.PHONY: all deps test-deps check unit conformance e2e live faults caps layers \
+	lint asan demo \
 	fuzz fuzz-bins fuzz-run bench \
 	install uninstall man-findings clean
 
@@ -86,7 +87,7 @@ $(B)/conformance/conf_%: tests/conformance/conf_%.c $(LIB) | test-deps
 	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) \
 	    $(LDLIBS) $$(pkg-config --libs yaml-0.1)
 
-check: test-deps all unit conformance e2e live layers lint
+check: test-deps all unit conformance e2e live faults caps layers lint
 
 unit: test-deps $(UNIT_BINS)
 	@tools/run-unit.sh $(UNIT_BINS)
@@ -99,6 +100,15 @@ e2e: test-deps $(BIN)
 
 live: test-deps $(BIN)
 	@AUTHAUDIT=$(BIN) tests/live/run.sh
+
+# Hostile input (issue 9): every DNS fault against every check, live,
+# against tests/faults/faultdns.py and nsd; every input cap proven on
+# generated inputs with bounded time and peak RSS.
+faults: test-deps $(BIN)
+	@AUTHAUDIT=$(BIN) tests/faults/run.sh
+
+caps: test-deps $(BIN)
+	@AUTHAUDIT=$(BIN) tests/caps/run.sh
 
 # Checks never print or exit; renderers never do DNS (style.md).  Running
 # out of memory aborts (aa_xmalloc), which is not a check's decision.
@@ -128,7 +138,8 @@ ASAN_B	?= build-asan
 asan:
 	$(MAKE) B=$(ASAN_B) \
 	    CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
-	    LDFLAGS='-fsanitize=address,undefined' unit conformance e2e live
+	    LDFLAGS='-fsanitize=address,undefined' unit conformance e2e live \
+	    faults caps
 
 # Speed and memory figures (median wall time, peak RSS) on generated
 # inputs; figures, not pass/fail.  BENCH=NAME... for some, REPEAT=N.

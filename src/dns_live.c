@@ -375,6 +375,28 @@ io_all(int fd, uint8_t *buf, size_t len, bool wr, int64_t deadline)
 }
 
 /*
+ * Read length-prefixed messages from a TCP connection until one answers
+ * our question.  RFC 7766 7: responses on a connection are matched to
+ * queries by id (and question); a message that answers another one is
+ * skipped, as over UDP (RFC 5452), not taken as the end of the line.
+ * Bounded by the question's deadline.
+ */
+static ldns_pkt *
+tcp_read_reply(const struct qstate *s, int fd, uint8_t *buf)
+{
+	ldns_pkt *pkt = NULL;
+	size_t len;
+
+	while (pkt == NULL && io_all(fd, buf, 2, false, s->deadline) == 0) {
+		len = (size_t)buf[0] << 8 | buf[1];
+		if (io_all(fd, buf, len, false, s->deadline) != 0)
+			break;
+		pkt = match_reply(s, buf, len);
+	}
+	return pkt;
+}
+
+/*
  * RFC 7766: the same question over TCP, after a truncated answer.  Done
  * at once, while the question still has its time: left for after the
  * batch, it would find its deadline spent whenever another question of
@@ -388,7 +410,6 @@ tcp_retry(struct aa_arena *a, struct live *l, struct qstate *s)
 	uint8_t hdr[2] = { (uint8_t)(s->wirelen >> 8), (uint8_t)s->wirelen };
 	int fd, soerr = 0;
 	socklen_t sl = sizeof(soerr);
-	size_t len;
 	ldns_pkt *pkt = NULL;
 
 	fd = socket(sv->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
@@ -401,12 +422,8 @@ tcp_retry(struct aa_arena *a, struct live *l, struct qstate *s)
 	if (fd >= 0 && wait_fd(fd, POLLOUT, s->deadline) == 0 &&
 	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) == 0 &&
 	    soerr == 0 && io_all(fd, hdr, 2, true, s->deadline) == 0 &&
-	    io_all(fd, s->wire, s->wirelen, true, s->deadline) == 0 &&
-	    io_all(fd, buf, 2, false, s->deadline) == 0) {
-		len = (size_t)buf[0] << 8 | buf[1];
-		if (io_all(fd, buf, len, false, s->deadline) == 0)
-			pkt = match_reply(s, buf, len);
-	}
+	    io_all(fd, s->wire, s->wirelen, true, s->deadline) == 0)
+		pkt = tcp_read_reply(s, fd, buf);
 	if (pkt != NULL)
 		fill(a, s, l, pkt);
 	else

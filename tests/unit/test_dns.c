@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -1941,6 +1942,208 @@ Test(dns, live_save_zone_round_trip)
 	aa_dns_free(e);
 	aa_dns_free(d);
 	unlink(path);
+}
+
+/*
+ * A reply to q over the wire: id, the question (or the same question for
+ * another name), an A record when addr is set, TC when tc.
+ */
+static uint8_t *
+tc_reply(const ldns_pkt *q, uint16_t id, bool other_name, const char *addr,
+    bool tc, size_t *len)
+{
+	ldns_pkt *r = ldns_pkt_new();
+	ldns_rr *qr = ldns_rr_clone(ldns_rr_list_rr(ldns_pkt_question(q), 0));
+	ldns_rr *rr = NULL;
+	uint8_t *wire = NULL;
+	char line[300], *owner;
+
+	if (other_name) {
+		ldns_rdf_deep_free(ldns_rr_owner(qr));
+		ldns_rr_set_owner(qr, ldns_dname_new_frm_str("other.tc.example."));
+	}
+	ldns_pkt_set_id(r, id);
+	ldns_pkt_set_qr(r, true);
+	ldns_pkt_set_rd(r, true);
+	ldns_pkt_set_ra(r, true);
+	ldns_pkt_set_tc(r, tc);
+	ldns_pkt_push_rr(r, LDNS_SECTION_QUESTION, qr);
+	if (addr != NULL) {
+		owner = ldns_rdf2str(ldns_rr_owner(qr));
+		snprintf(line, sizeof(line), "%s 300 IN A %s", owner, addr);
+		free(owner);
+		if (ldns_rr_new_frm_str(&rr, line, 0, NULL, NULL) ==
+		    LDNS_STATUS_OK)
+			ldns_pkt_push_rr(r, LDNS_SECTION_ANSWER, rr);
+	}
+	if (ldns_pkt2wire(&wire, r, len) != LDNS_STATUS_OK)
+		wire = NULL;
+	ldns_pkt_free(r);
+	return wire;
+}
+
+static void
+tc_send(int fd, uint8_t *wire, size_t len)
+{
+	uint8_t hdr[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+
+	if (wire == NULL)
+		return;
+	(void)!write(fd, hdr, 2);
+	(void)!write(fd, wire, len);
+	free(wire);
+}
+
+static bool
+read_full(int fd, uint8_t *buf, size_t len)
+{
+	ssize_t n;
+	size_t done = 0;
+
+	while (done < len) {
+		if ((n = read(fd, buf + done, len - done)) <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	return true;
+}
+
+/*
+ * One TCP connection: two replies that answer something else (another
+ * id, another name; both with the poison 192.0.2.66), then the right
+ * one (192.0.2.7) for good.tc.example; for any other name nothing more
+ * until the client hangs up.
+ */
+static void
+tc_serve_tcp(int fd)
+{
+	uint8_t buf[4096], *wire;
+	ldns_pkt *q = NULL;
+	size_t len, wl = 0;
+	char *qn;
+
+	if (!read_full(fd, buf, 2) || (len = (size_t)buf[0] << 8 | buf[1]) >
+	    sizeof(buf) || !read_full(fd, buf, len) ||
+	    ldns_wire2pkt(&q, buf, len) != LDNS_STATUS_OK)
+		return;
+	/* wl is set by tc_reply: not both in one argument list. */
+	wire = tc_reply(q, ldns_pkt_id(q) ^ 0x5555, false, "192.0.2.66", false,
+	    &wl);
+	tc_send(fd, wire, wl);
+	wire = tc_reply(q, ldns_pkt_id(q), true, "192.0.2.66", false, &wl);
+	tc_send(fd, wire, wl);
+	qn = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_question(q),
+	    0)));
+	if (strcmp(qn, "good.tc.example.") == 0) {
+		wire = tc_reply(q, ldns_pkt_id(q), false, "192.0.2.7", false,
+		    &wl);
+		tc_send(fd, wire, wl);
+	} else
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+	free(qn);
+	ldns_pkt_free(q);
+}
+
+/* UDP: every answer truncated and empty (RFC 7766: ask again by TCP). */
+static void
+tc_serve_udp(int fd)
+{
+	uint8_t buf[4096], *wire;
+	struct sockaddr_storage from;
+	socklen_t fl = sizeof(from);
+	ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+	    &fl);
+	ldns_pkt *q = NULL;
+	size_t wl;
+
+	if (n <= 0 || ldns_wire2pkt(&q, buf, (size_t)n) != LDNS_STATUS_OK)
+		return;
+	if ((wire = tc_reply(q, ldns_pkt_id(q), false, NULL, true, &wl)) !=
+	    NULL) {
+		sendto(fd, wire, wl, 0, (struct sockaddr *)&from, fl);
+		free(wire);
+	}
+	ldns_pkt_free(q);
+}
+
+/* The truncating server in a child process, UDP and TCP on one port. */
+static pid_t
+tc_server(unsigned *port)
+{
+	struct sockaddr_in sin = { 0 };
+	socklen_t len = sizeof(sin);
+	int u = -1, t = -1, tries, c;
+	pid_t pid;
+
+	for (tries = 0; tries < 50 && u < 0; tries++) {
+		t = socket(AF_INET, SOCK_STREAM, 0);
+		cr_assert_geq(t, 0);
+		sin.sin_family = AF_INET;
+		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_port = 0;
+		cr_assert_eq(bind(t, (struct sockaddr *)&sin, sizeof(sin)), 0);
+		cr_assert_eq(getsockname(t, (struct sockaddr *)&sin, &len), 0);
+		u = socket(AF_INET, SOCK_DGRAM, 0);
+		if (bind(u, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+			close(u);
+			close(t);
+			u = -1;
+		}
+	}
+	cr_assert_geq(u, 0, "no port free for both UDP and TCP");
+	cr_assert_eq(listen(t, 8), 0);
+	*port = ntohs(sin.sin_port);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct pollfd pf[2] = { { u, POLLIN, 0 }, { t, POLLIN, 0 } };
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		alarm(20);
+		for (;;) {
+			if (poll(pf, 2, -1) <= 0)
+				continue;
+			if (pf[0].revents & POLLIN)
+				tc_serve_udp(u);
+			if ((pf[1].revents & POLLIN) &&
+			    (c = accept(t, NULL, NULL)) >= 0) {
+				tc_serve_tcp(c);
+				close(c);
+			}
+		}
+	}
+	close(u);
+	close(t);
+	return pid;
+}
+
+/*
+ * RFC 7766 7 and RFC 5452: over TCP too, a reply that answers another
+ * id or another question is skipped; the right one after it counts, and
+ * the poison in the others is never taken.  Without a right one the
+ * question times out (it is not a network error: the server talks).
+ */
+Test(dns, live_tcp_skips_replies_to_other_questions)
+{
+	unsigned port;
+	pid_t pid = tc_server(&port);
+	struct aa_dns *d = live_layer(port, 600);
+	const struct aa_answer *a;
+	int64_t t0;
+
+	a = th_query(d, "good.tc.example", AA_TYPE_A);
+	assert_rcode(a, AA_RCODE_NOERROR);
+	cr_assert_eq(a->nrr, 1);
+	cr_assert_str_eq(a->rr[0].data, "192.0.2.7");
+	t0 = aa_monotonic_ms();
+	a = th_query(d, "hold.tc.example", AA_TYPE_A);
+	assert_rcode(a, AA_RCODE_TIMEOUT);
+	cr_assert_eq(a->nrr, 0);
+	cr_assert_geq(aa_monotonic_ms() - t0, 500);
+	cr_assert_lt(aa_monotonic_ms() - t0, 1500);
+	aa_dns_free(d);
+	fake_stop(pid);
 }
 
 Test(dns, bad_resolver_is_einval)
