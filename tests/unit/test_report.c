@@ -10,7 +10,10 @@
 
 #include "aa_report.h"
 
-/* Every id of design.md 3b, in its order. */
+/*
+ * Every id of design.md 3b, in its order, plus our addition
+ * dkim-signature-invalid (docs/design.md notes it).
+ */
 static const char *const design_ids[] = {
 	"spf-none", "spf-multiple-records", "spf-syntax",
 	"spf-too-many-lookups", "spf-too-many-void-lookups",
@@ -19,7 +22,7 @@ static const char *const design_ids[] = {
 	"spf-macro-unresolved", "spf-fail", "spf-softfail", "spf-temperror",
 	"spf-helo-fail", "spf-libspf2-crash", "spf-libspf2-disagrees",
 	"dkim-none", "dkim-body-hash-mismatch", "dkim-signature-mismatch",
-	"dkim-key-not-found", "dkim-key-revoked", "dkim-key-invalid",
+	"dkim-signature-invalid", "dkim-key-not-found", "dkim-key-revoked", "dkim-key-invalid",
 	"dkim-key-multiple-records", "dkim-key-too-small",
 	"dkim-key-too-large", "dkim-sha1", "dkim-expired",
 	"dkim-timestamp-future", "dkim-length-tag", "dkim-testing",
