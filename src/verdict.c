@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "aa_bounce.h"
 #include "aa_msg.h"
 #include "aa_verdict.h"
 #include "verdict_int.h"
@@ -707,15 +708,20 @@ bounce_phrase(struct aa_report *rep, const struct aa_bounce_recipient *b,
 static const char *
 bounce_note(struct aa_report *rep, const struct vr_choice *ch, size_t n)
 {
+	const struct aa_bounce *bo;
 	const struct aa_bounce_recipient *b;
 	const struct vr_choice *c;
-	size_t i;
+	size_t i, k, first = 0;
 	int m;
 
-	if (rep->input == NULL || rep->input->bounce == NULL)
+	if (rep->input == NULL || (bo = rep->input->bounce) == NULL)
 		return NULL;
-	for (i = 0; i < rep->input->bounce->recipients.n; i++) {
-		b = &rep->input->bounce->recipients.v[i];
+	/* The recipient whose class heads the report comes first. */
+	if (aa_bounce_main(bo, &first) == NULL)
+		first = 0;
+	for (k = 0; k < bo->recipients.n; k++) {
+		i = (first + k) % bo->recipients.n;
+		b = &bo->recipients.v[i];
 		if ((c = choice_for(ch, n, b->provider)) == NULL ||
 		    !b->code.set || b->code.v < 400)
 			continue;
@@ -727,6 +733,47 @@ bounce_note(struct aa_report *rep, const struct vr_choice *ch, size_t n)
 		    bounce_phrase(rep, b, c, m));
 	}
 	return NULL;
+}
+
+/*
+ * Issue 10: a bounce whose reply is not about authentication (address,
+ * mailbox, relay, reputation, volume, transient) has that class as its
+ * cause when no receiver is predicted to reject or defer the message for
+ * authentication: the summary says so first and its fix path comes
+ * first.  The receivers' predictions stay as they are, as context.
+ * Authentication and reverse-DNS replies are explained by the checks.
+ */
+static bool
+bounce_cause(struct aa_report *rep)
+{
+	const struct aa_bounce_class *bc;
+	const struct aa_bounce_recipient *b;
+	struct aa_bounce_result br;
+	struct aa_verdict *v = rep->verdict;
+	struct aa_fix *fx;
+	size_t bi;
+
+	/* When authentication explains a reject or defer, it stays the cause. */
+	if (v->cause != NULL || rep->input == NULL ||
+	    rep->input->bounce == NULL ||
+	    (bc = aa_bounce_main(rep->input->bounce, &bi)) == NULL ||
+	    !bc->has_finding)
+		return false;
+	b = &rep->input->bounce->recipients.v[bi];
+	aa_bounce_recipient_explain(b, &br);
+	v->cause = aa_finding_info(bc->code)->id;
+	v->summary = aa_report_printf(rep, "Bounce: %s (%s%s%s%s%s): %s. "
+	    "Fix: %s. Authentication, for context only: %s",
+	    bc->headline, b->recipient != NULL ? b->recipient : "recipient",
+	    br.code != 0 ? ", " : "", br.code != 0 ?
+	    aa_report_printf(rep, "%d", br.code) : "",
+	    br.enhanced[0] != '\0' ? " " : "", br.enhanced,
+	    br.meaning != NULL ? br.meaning : bc->meaning, bc->fix,
+	    v->summary != NULL ? v->summary : "");
+	/* The fix path of the class comes before the checks' fixes. */
+	fx = AA_VEC_PUSH(rep->arena, v->fixes);
+	fx->text = aa_report_strdup(rep, bc->fix);
+	return true;
 }
 
 /*
@@ -811,7 +858,7 @@ aa_verdict_build(struct aa_report *rep, const struct aa_verdict_params *p)
 	set_top(rep->verdict, ch, nch);
 	vr_view_of(&f, ch[0].rcv, &top);
 	rep->verdict->summary = vr_summary(rep, &f, &top, ch);
-	if ((note = bounce_note(rep, ch, nch)) != NULL)
+	if (!bounce_cause(rep) && (note = bounce_note(rep, ch, nch)) != NULL)
 		rep->verdict->summary = aa_report_printf(rep, "%s. %s",
 		    rep->verdict->summary, note);
 	vr_fixes(rep, &f, ch, nch);

@@ -905,3 +905,35 @@ Test(verdict, bounce_compared)
 	aa_report_free(rep);
 	json_decref(table);
 }
+
+/*
+ * Issue 10: a bounce that is not about authentication, on a message that
+ * authenticates, has its class as the cause and its fix path first; when
+ * authentication explains a reject, that stays the cause.
+ */
+Test(verdict, bounce_class_is_cause)
+{
+	json_t *table = load_table();
+	struct aa_report *rep;
+	struct aa_verdict_params p = { "all", false, NULL, NULL, NULL };
+
+	rep = build_report(json_object_get(find_row(table, "1"), "facts"));
+	add_bounce(rep, "gmail", 550, "5.1.1", "address");
+	rep->input->bounce->recipients.v[0].recipient = "suzie@gmail.com";
+	cr_assert_eq(aa_verdict_build(rep, &p), AA_OK);
+	cr_expect_str_eq(rep->verdict->cause, "bounce-address");
+	cr_expect_eq(strncmp(rep->verdict->summary, "Bounce: address problem, "
+	    "not authentication (suzie@gmail.com, 550 5.1.1)", 72), 0, "%s",
+	    rep->verdict->summary);
+	cr_assert_gt(rep->verdict->fixes.n, 0);
+	cr_expect_not_null(strstr(rep->verdict->fixes.v[0].text, "list "
+	    "hygiene"), "%s", rep->verdict->fixes.v[0].text);
+	aa_report_free(rep);
+	rep = build_report(json_object_get(find_row(table, "5"), "facts"));
+	add_bounce(rep, "gmail", 550, "5.1.1", "address");
+	cr_assert_eq(aa_verdict_build(rep, &p), AA_OK);
+	cr_expect_str_neq(rep->verdict->cause, "bounce-address");
+	cr_expect_neq(strncmp(rep->verdict->summary, "Bounce:", 7), 0);
+	aa_report_free(rep);
+	json_decref(table);
+}
