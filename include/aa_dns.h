@@ -167,6 +167,15 @@ size_t		 aa_dns_log_count(const struct aa_dns *);
 const struct aa_qlog *aa_dns_log_get(const struct aa_dns *, size_t);
 /* True once a query or time cap made the layer refuse a lookup. */
 bool		 aa_dns_budget_exceeded(const struct aa_dns *);
+/*
+ * Whether lookups asked from now on count (default true).  A caller with
+ * its own smaller cap (libspf2's second opinion) turns counting off
+ * around its questions: they neither use max_queries nor mark the budget
+ * exceeded.  The time limit still refuses them (AA_RCODE_BUDGET), but
+ * only a counted caller given such a refusal marks the budget exceeded.
+ * Returns the previous setting.
+ */
+bool		 aa_dns_set_counted(struct aa_dns *, bool counted);
 
 /*
  * Write every answer this audit used as a zone file that replays it:

@@ -39,6 +39,7 @@ struct dm_eval {
 	enum aa_dmarc_pol pol9;
 	const char	*result9, *disp9;
 	bool		 nonexistent;
+	const char	*np_temp;	/* rcode when np's A lookup failed */
 	char		*why9;		/* what makes RFC 9989 differ */
 };
 
@@ -612,6 +613,7 @@ exists(struct dm_ctx *c, struct dm_eval *e, bool *temp)
 		return true;
 	if (aa_rcode_temporary(a->rcode)) {
 		*temp = true;
+		e->np_temp = aa_rcode_str(a->rcode);
 		aa_report_add(c->rep, AA_F_DMARC_TEMPERROR, e->from,
 		    "%s A: %s: whether np applies (RFC 9989) is unknown",
 		    e->from, aa_rcode_str(a->rcode));
@@ -709,7 +711,9 @@ would_7489(const struct dm_eval *e)
 static const char *
 would_9989(const struct dm_eval *e)
 {
-	if (e->walk.found != DM_ONE || !e->walk.lookup.rec.usable)
+	/* Whether np applies is unknown: so is the policy. */
+	if (e->walk.found != DM_ONE || !e->walk.lookup.rec.usable ||
+	    e->np_temp != NULL)
 		return NULL;
 	return aa_dmarc_pol_str(e->walk.lookup.rec.t == 'y' ?
 	    lower_pol(e->pol9) : e->pol9);
@@ -719,8 +723,8 @@ would_9989(const struct dm_eval *e)
 static void
 reasons(struct dm_eval *e, const struct aa_dmarc_record *r)
 {
-	char *s = aa_xstrdup(""), *t;
-	const char *add[5];
+	char *s = aa_xstrdup(""), *t, *np = NULL;
+	const char *add[6];
 	size_t i, n = 0;
 
 	if (!streq(e->record_domain, e->walk.domain))
@@ -731,6 +735,11 @@ reasons(struct dm_eval *e, const struct aa_dmarc_record *r)
 		add[n++] = "t=y lowers the policy one level";
 	if (e->nonexistent)
 		add[n++] = "np applies: the author domain does not exist";
+	/* RFC 9989: np needs to know whether the domain exists. */
+	if (e->np_temp != NULL)
+		add[n++] = np = aa_xasprintf("whether np=%s applies is "
+		    "unknown: the A lookup of %s failed (%s), a temporary DNS "
+		    "failure", aa_dmarc_pol_str(r->np), e->from, e->np_temp);
 	if (!streq(e->org_psl, e->org_walk))
 		add[n++] = "the organizational domains differ";
 	for (i = 0; i < n; i++) {
@@ -738,6 +747,7 @@ reasons(struct dm_eval *e, const struct aa_dmarc_record *r)
 		free(s);
 		s = t;
 	}
+	free(np);
 	e->why9 = s;
 }
 
@@ -761,19 +771,28 @@ explain_9989(struct dm_ctx *c, struct dm_eval *e)
 	if (streq(d7, d9) && streq(r7, r9))
 		return;
 	reasons(e, r);
+	/*
+	 * Evaluating, every result sets a disposition once it is known:
+	 * none left means undetermined (a temporary failure), never none.
+	 */
 	if (c->par->evaluate)
 		aa_report_add(c->rep, AA_F_DMARC_RFC9989_DIFFERS, e->from,
 		    "%s: RFC 7489 receivers: %s, disposition %s; RFC 9989 "
-		    "receivers: %s, disposition %s (%s)", e->from,
-		    r7 != NULL ? r7 : "undetermined", d7 != NULL ? d7 : "none",
-		    r9 != NULL ? r9 : "undetermined", d9 != NULL ? d9 : "none",
-		    e->why9);
+		    "receivers: %s, disposition %s%s%s%s", e->from,
+		    r7 != NULL ? r7 : "undetermined",
+		    d7 != NULL ? d7 : "undetermined",
+		    r9 != NULL ? r9 : "undetermined",
+		    d9 != NULL ? d9 : "undetermined", e->why9[0] != '\0' ?
+		    " (" : "", e->why9, e->why9[0] != '\0' ? ")" : "");
 	else
 		aa_report_add(c->rep, AA_F_DMARC_RFC9989_DIFFERS, e->from,
 		    "%s: failing mail gets %s from RFC 7489 receivers but %s "
-		    "from RFC 9989 receivers (%s)", e->from,
+		    "from RFC 9989 receivers%s%s%s", e->from,
 		    d7 != NULL ? d7 : "no policy",
-		    d9 != NULL ? d9 : "no policy", e->why9);
+		    d9 != NULL ? d9 : e->np_temp != NULL ?
+		    "an undetermined disposition" : "no policy",
+		    e->why9[0] != '\0' ? " (" : "", e->why9,
+		    e->why9[0] != '\0' ? ")" : "");
 }
 
 static void

@@ -48,6 +48,7 @@ struct aa_dns {
 	int64_t		 started_ms;
 	unsigned	 nqueries;
 	bool		 budget_exceeded;
+	bool		 uncounted;	/* aa_dns_set_counted(d, false) */
 };
 
 static unsigned
@@ -272,7 +273,8 @@ fetch_local(struct aa_dns *d, struct raw *r)
 	ldns_rdf *name;
 	bool held;
 
-	if (d->nqueries >= d->cfg.max_queries) {
+	/* A caller with its own cap (aa_dns_set_counted) is not counted. */
+	if (!d->uncounted && d->nqueries >= d->cfg.max_queries) {
 		d->budget_exceeded = true;
 		r->resp.rcode = AA_RCODE_BUDGET;
 		r->resp.source = AA_SRC_NONE;
@@ -280,7 +282,8 @@ fetch_local(struct aa_dns *d, struct raw *r)
 		    d->cfg.max_queries);
 		return true;
 	}
-	d->nqueries++;
+	if (!d->uncounted)
+		d->nqueries++;
 	name = ldns_dname_new_frm_str(r->name);
 	held = name != NULL && zstore_lookup(d->zones, d->arena, name,
 	    r->type, &r->resp);
@@ -330,7 +333,7 @@ fetch_live(struct aa_dns *d, struct raw **pend, const char **bys, size_t n)
 			struct raw *r = pend[i];
 
 			if ((ms = query_budget_ms(d)) == 0 || !live_ready(d)) {
-				d->budget_exceeded |= ms == 0;
+				d->budget_exceeded |= ms == 0 && !d->uncounted;
 				r->resp.rcode = ms == 0 ? AA_RCODE_BUDGET :
 				    AA_RCODE_NETERROR;
 				r->resp.source = ms == 0 ? AA_SRC_NONE :
@@ -367,8 +370,12 @@ fetch_many(struct aa_dns *d, const char **names, const uint16_t *types,
 	for (i = 0; i < n; i++) {
 		struct raw *r = table_get(d->raws, names[i], types[i]);
 
-		if ((out[i] = r) != NULL)
+		if ((out[i] = r) != NULL) {
+			/* An uncounted caller's refusal, now a counted one's. */
+			if (r->resp.rcode == AA_RCODE_BUDGET && !d->uncounted)
+				d->budget_exceeded = true;
 			continue;
+		}
 		r = out[i] = aa_arena_alloc(d->arena, sizeof(*r));
 		r->name = aa_arena_strdup(d->arena, names[i]);
 		r->type = types[i];
@@ -514,6 +521,9 @@ aa_dns_query_many(struct aa_dns *d, const struct aa_question *q, size_t n,
 		out[i] = table_get(d->answers, names[m], types[m]);
 		if (out[i] == NULL)
 			slot[i] = (long)m++;
+		/* An uncounted caller's refusal, now given to a counted one. */
+		else if (out[i]->rcode == AA_RCODE_BUDGET && !d->uncounted)
+			d->budget_exceeded = true;
 	}
 	fetch_many(d, names, types, bys, m, raws);
 	for (i = 0; i < n; i++) {
@@ -562,6 +572,15 @@ const struct aa_qlog *
 aa_dns_log_get(const struct aa_dns *d, size_t i)
 {
 	return i < d->log.n ? &d->log.v[i] : NULL;
+}
+
+bool
+aa_dns_set_counted(struct aa_dns *d, bool counted)
+{
+	bool was = !d->uncounted;
+
+	d->uncounted = !counted;
+	return was;
 }
 
 bool

@@ -67,6 +67,8 @@ take_notes(struct aa_report *rep, const struct spf_ctx *c,
 		    strncmp(msg + strlen(subject), ": ", 2) == 0)
 			msg += strlen(subject) + 2;
 		f = aa_report_add(rep, n->code, subject, "%s", msg);
+		if (n->error)
+			f->severity = AA_SEV_ERROR;
 		if (n->file != NULL) {
 			f->origin.file = aa_report_strdup(rep, n->file);
 			f->origin.line = n->line;
@@ -191,6 +193,11 @@ second_opinion(struct aa_dns *dns, struct aa_report *rep, const char *ip,
 		    "(Exim, OpenDMARC) crashes on the SPF of %s: %s; receivers "
 		    "that embed it may defer or drop the mail", domain,
 		    so.note);
+		return;
+	}
+	/* Stopped by its own cap: no opinion, never a finding of ours. */
+	if (so.unavailable) {
+		s->libspf2->note = aa_report_strdup(rep, so.note);
 		return;
 	}
 	s->libspf2->result = aa_spf_result_str(so.result);

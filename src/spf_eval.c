@@ -194,6 +194,28 @@ bad_term(struct spf_ctx *c, const struct aa_rr *rr,
 	return s;
 }
 
+/*
+ * RFC 7208 3.4 asks for records that fit in 450 octets but sets no
+ * maximum; past our parse cap (design.md 5) the record is not read at
+ * all, so there is no term to blame: permerror, named by its length.
+ */
+static void
+too_long(struct spf_ctx *c, const char *domain, const struct aa_rr *rr,
+    struct spf_fetched *f)
+{
+	f->result = AA_SPF_PERMERROR;
+	c->problem = aa_arena_printf(c->a, "%s: the record is %zu octets, "
+	    "over the %d octets authaudit parses", domain, rr->joined.len,
+	    AA_SPF_MAX_RECORD);
+	spf_note(c, AA_F_SPF_RECORD_TOO_LONG, domain, rr->file, rr->line,
+	    "%s: the record is %zu octets, over the %d octets authaudit "
+	    "parses (RFC 7208 3.4 asks for at most %d): not evaluated, "
+	    "permerror", domain, rr->joined.len, AA_SPF_MAX_RECORD,
+	    AA_SPF_LONG_RECORD);
+	/* A warning under the cap; past it the result is permerror. */
+	c->notes.v[c->notes.n - 1].error = true;
+}
+
 void
 spf_fetch(struct spf_ctx *c, const char *domain, struct spf_fetched *f)
 {
@@ -242,6 +264,10 @@ spf_fetch(struct spf_ctx *c, const char *domain, struct spf_fetched *f)
 	f->text = record_text(c, pick);
 	st = aa_spf_parse((const char *)pick->joined.data, pick->joined.len,
 	    &f->rec, &err);
+	if (st == AA_ELIMIT && pick->joined.len > AA_SPF_MAX_RECORD) {
+		too_long(c, domain, pick, f);
+		return;
+	}
 	if (st != AA_OK) {
 		f->result = AA_SPF_PERMERROR;
 		c->problem = aa_arena_printf(c->a, "%s: column %zu: %s", domain,

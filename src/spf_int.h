@@ -21,6 +21,7 @@ struct spf_note {
 	const char	*subject, *message;
 	const char	*file;		/* origin of the record, NULL: none */
 	unsigned	 line;
+	bool		 error;		/* raise to error: it makes permerror */
 };
 
 /* A fetched and parsed record (RFC 7208 4.5). */
@@ -113,6 +114,8 @@ struct aa_spf_tree *spf_tree_build(struct aa_dns *, struct aa_report *,
 /* libspf2 in a child (spf_libspf2.c). */
 struct spf_second {
 	bool		 ran, crashed;
+	bool		 unavailable;	/* a cap left it no opinion */
+	bool		 stopped;	/* by its own question cap: killed */
 	enum aa_spf_result result;
 	char		 note[256];
 };

@@ -30,12 +30,25 @@
 #include <spf2/spf.h>
 
 #include "aa_dns.h"
+#include "aa_report.h"
 #include "spf_int.h"
 
 #define CHILD_SECONDS	10	/* wall time of the child */
 #define CHILD_MEMORY	(512UL << 20)
 #define MAX_RR		64	/* records per answer sent to the child */
 #define MAX_RDATA	65535
+/*
+ * Questions the child may ask; they do not count against the audit's
+ * --max-queries (aa_dns_set_counted).  RFC 7208 4.6.4 bounds a compliant
+ * check_host() to the record's TXT, 10 DNS-querying terms each with up
+ * to 10 address lookups (mx, ptr) after its own query, and exp's TXT:
+ * 2 + 10 * 11 = 112.  Twice that leaves room for libspf2's own ways
+ * (it counts the limit per include, libraries.md 1, so a record over
+ * the limit still gets its opinion, e.g. 3 includes of 5 a: each), yet
+ * stops a tree of includes where it would ask a thousand.
+ */
+#define CHILD_MAX_QUERIES \
+	(2 * (2 + AA_SPF_LOOKUP_LIMIT * (1 + AA_SPF_MAX_NAMES)))
 
 /* Pipe I/O that survives EINTR and short transfers. */
 static bool
@@ -238,18 +251,32 @@ child_main(int rfd, int wfd, const char *ip, const char *helo,
 	_exit(0);
 }
 
-/* Answer one question of the child through our DNS layer. */
+/*
+ * Answer one question of the child through our DNS layer, uncounted: the
+ * child has its own cap.  An answer the audit's time limit refused makes
+ * its opinion unavailable: the temperror it would then give comes from
+ * our limit, not from the DNS.
+ */
 static bool
-answer(struct aa_dns *dns, int wfd, const char *name, uint16_t type)
+answer(struct aa_dns *dns, int wfd, const char *name, uint16_t type,
+    struct spf_second *so)
 {
 	struct aa_question q = { name, type, "libspf2" };
 	const struct aa_answer *ans = NULL;
 	int32_t rcode = AA_RCODE_NXDOMAIN;
 	uint32_t count = 0, len, i;
 	uint16_t t;
+	bool counted;
 
+	counted = aa_dns_set_counted(dns, false);
 	if (aa_dns_query_many(dns, &q, 1, &ans) == AA_OK && ans != NULL)
 		rcode = (int32_t)ans->rcode;
+	(void)aa_dns_set_counted(dns, counted);
+	if (rcode == AA_RCODE_BUDGET && !so->unavailable) {
+		so->unavailable = true;
+		snprintf(so->note, sizeof(so->note), "no opinion: the audit's "
+		    "time limit ran out while libspf2 was asking");
+	}
 	if (ans != NULL)
 		for (i = 0; i < ans->nrr && count < MAX_RR; i++)
 			if (ans->rr[i].type == type)
@@ -301,6 +328,7 @@ serve(struct aa_dns *dns, int rfd, int wfd, struct spf_second *so)
 	uint16_t q[2];
 	int32_t out[2];
 	char name[1025];
+	unsigned asked = 0;
 	int left;
 
 	for (;;) {
@@ -325,7 +353,16 @@ serve(struct aa_dns *dns, int rfd, int wfd, struct spf_second *so)
 		if (q[1] >= sizeof(name) || !xread(rfd, name, q[1]))
 			return;
 		name[q[1]] = '\0';
-		if (!answer(dns, wfd, name, q[0]))
+		/* Its own cap, not the audit's: then it is stopped. */
+		if (++asked > CHILD_MAX_QUERIES) {
+			so->unavailable = so->stopped = true;
+			snprintf(so->note, sizeof(so->note), "no opinion: "
+			    "libspf2 was stopped after %d DNS questions (it "
+			    "counts the 10-lookup limit of RFC 7208 4.6.4 per "
+			    "record, not per evaluation)", CHILD_MAX_QUERIES);
+			return;
+		}
+		if (!answer(dns, wfd, name, q[0], so))
 			return;
 	}
 }
@@ -369,14 +406,14 @@ spf_libspf2_run(struct aa_dns *dns, const char *ip, const char *helo,
 	(void)sigaction(SIGPIPE, &ign, &old);
 	serve(dns, up[0], down[1], so);
 	got = so->ran;
-	if (so->crashed)
+	if (so->crashed || so->stopped)
 		kill(pid, SIGKILL);
 	close(up[0]);
 	close(down[1]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	(void)sigaction(SIGPIPE, &old, NULL);
-	if (so->crashed) {
+	if (so->crashed || so->stopped) {
 		so->ran = true;
 		so->result = AA_SPF_NONE;
 		return;

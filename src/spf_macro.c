@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,13 +73,20 @@ scan_expand(const char *s, size_t len, size_t i, bool exp, size_t *bad,
 		*bad = j - 1;
 		return 0;
 	}
+	/*
+	 * RFC 7208 7.1: transformers = *DIGIT ["r"], any number of digits;
+	 * 7.3: a value naming more parts than exist takes them all.  So a
+	 * big value saturates at UINT_MAX (more parts than any value can
+	 * have) instead of overflowing; it is never an error.  n stays
+	 * nonzero once a nonzero digit was seen.
+	 */
 	while (j < len && s[j] >= '0' && s[j] <= '9') {
-		n = n * 10 + (unsigned long)(s[j++] - '0');
+		if (n > (UINT_MAX - 9) / 10)
+			n = UINT_MAX;
+		else
+			n = n * 10 + (unsigned long)(s[j] - '0');
+		j++;
 		have_n = true;
-		if (n > 128) {
-			*bad = j - 1;
-			return 0;
-		}
 	}
 	/* RFC 7208 7.1: a DIGIT transformer must be nonzero. */
 	if (have_n && n == 0) {

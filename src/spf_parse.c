@@ -484,8 +484,9 @@ aa_spf_parse(const char *rec, size_t len, struct aa_spf_record **out,
 	if (err != NULL)
 		memset(err, 0, sizeof(*err));
 	if (len > AA_SPF_MAX_RECORD) {
-		set_error(err, NULL, AA_SPF_MAX_RECORD,
-		    "record over %s octets", "8192");
+		/* Not read at all: no term or column to blame. */
+		set_error(err, NULL, 0, "the record is %zu octets, over the "
+		    "%d octets authaudit parses", len, AA_SPF_MAX_RECORD);
 		return AA_ELIMIT;
 	}
 	if (!aa_spf_is_spf1(rec, len)) {

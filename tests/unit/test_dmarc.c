@@ -686,6 +686,31 @@ Test(check, np_existence_temperror)
 	aa_report_free(rep);
 }
 
+/*
+ * p=none; np=reject and the np existence lookup SERVFAILs: RFC 9989's
+ * disposition is undetermined, and the finding says so and why.
+ */
+Test(check, np_temperror_differs_says_undetermined)
+{
+	struct aa_report *rep = message("np-servfail.nporg.example",
+	    "other.net", "pass");
+	const struct aa_finding *f;
+
+	check("_dmarc.nporg.example. TXT \"v=DMARC1; p=none; np=reject\"\n"
+	    ";! servfail np-servfail.nporg.example. A\n", rep, true);
+	ASSERT_STR(rep->dmarc->disposition, "none");
+	ASSERT_STR(rep->dmarc->rfc9989->disposition, NULL);
+	f = finding(rep, AA_F_DMARC_RFC9989_DIFFERS);
+	cr_assert_not_null(f);
+	cr_expect(strstr(f->message, "RFC 9989 receivers: fail, disposition "
+	    "undetermined (") != NULL, "%s", f->message);
+	cr_expect(strstr(f->message, "np=reject") != NULL, "%s", f->message);
+	cr_expect(strstr(f->message, "SERVFAIL") != NULL, "%s", f->message);
+	cr_expect(strstr(f->message, "temporary") != NULL, "%s", f->message);
+	cr_expect(strstr(f->message, "()") == NULL, "%s", f->message);
+	aa_report_free(rep);
+}
+
 Test(check, pct_zero_and_partial)
 {
 	struct aa_report *rep = message("example.com", "other.net", "fail");

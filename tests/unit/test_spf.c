@@ -215,6 +215,12 @@ static struct mcase mcases[] = {
 	{ "%{d9}", "email.example.com" },
 	{ "%{dr-}", "email.example.com" },
 	{ "%{d2r.}", "example.email" },
+	/* 7.1: any number of digits; 7.3: more parts than exist: all. */
+	{ "%{d129}", "email.example.com" },
+	{ "%{d2147483648}.x.%{d}", "email.example.com.x.email.example.com" },
+	{ "%{d4294967296r}", "com.example.email" },
+	{ "%{l99999999999999999999999r-}", "bad.strong" },
+	{ "%{d0000000000000000000002}", "example.com" },
 };
 
 ParameterizedTestParameters(spf, macro)
@@ -296,7 +302,8 @@ Test(spf, macro_ipv6_exp_and_urlencode)
 Test(spf, macro_errors_and_letters)
 {
 	static const char *const bad_in[] = { "%", "%x", "%{", "%{d",
-	    "%{d0}", "%{z}", "a%{d}%", "%{d1x}", "%{ir/}x%" };
+	    "%{d0}", "%{d0000000000000}", "%{z}", "a%{d}%", "%{d1x}",
+	    "%{ir/}x%" };
 	unsigned letters;
 	size_t i, bad;
 
@@ -764,6 +771,55 @@ Test(spf, record_too_long)
 	aa_dns_free(d);
 }
 
+/*
+ * Over the 8,192-octet parse cap: permerror with spf-record-too-long
+ * naming the cap and the length; no spf-syntax, no term or column.
+ */
+Test(spf, record_over_parse_cap)
+{
+	struct aa_dns *d;
+	struct aa_report *rep;
+	const struct aa_finding *f;
+	char *zone, *p;
+	size_t i;
+
+	/* 40 strings of 250 octets: 10,007 octets with "v=spf1 ". */
+	zone = malloc(16384);
+	cr_assert_not_null(zone);
+	p = zone + sprintf(zone, "t.example. 300 IN TXT \"v=spf1 \"");
+	for (i = 0; i < 40; i++) {
+		p += sprintf(p, " \"");
+		memset(p, 'a', 250);
+		memcpy(p, "a:x.example ", 12);
+		p += 250;
+		p += sprintf(p, "\"");
+	}
+	sprintf(p, "\n");
+	d = th_dns_from_zone(zone, true);
+	rep = check(d, "t.example", "192.0.2.1", false);
+	cr_expect_str_eq(rep->spf->result, "permerror");
+	f = finding(rep, AA_F_SPF_RECORD_TOO_LONG);
+	cr_assert_not_null(f);
+	cr_expect(strstr(f->message, "10007 octets") != NULL, "%s",
+	    f->message);
+	cr_expect(strstr(f->message, "8192") != NULL, "%s", f->message);
+	cr_expect(strstr(f->message, "column") == NULL, "%s", f->message);
+	/* Not the lint warning: it makes the result permerror. */
+	cr_expect_eq(f->severity, AA_SEV_ERROR);
+	cr_expect_str_eq(f->origin.file, "test.zone");
+	cr_expect_null(finding(rep, AA_F_SPF_SYNTAX));
+	aa_report_free(rep);
+	/* The worst-case walk says the same. */
+	rep = check(d, "t.example", NULL, false);
+	f = finding(rep, AA_F_SPF_RECORD_TOO_LONG);
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, AA_SEV_ERROR);
+	cr_expect_null(finding(rep, AA_F_SPF_SYNTAX));
+	aa_report_free(rep);
+	aa_dns_free(d);
+	free(zone);
+}
+
 Test(spf, explanation_and_helo)
 {
 	static const char zone[] =
@@ -847,6 +903,114 @@ Test(spf, libspf2_disagrees_and_logs)
 	cr_assert_not_null(q);
 	cr_expect_str_eq(q->by, "libspf2");
 	aa_report_free(rep);
+	aa_dns_free(d);
+}
+
+/* Includes 10 wide and 3 deep under t.example: 1,111 records. */
+static char *
+tree_zone(void)
+{
+	size_t cap = 1 << 20, n = 0;
+	char *z = malloc(cap);
+	int i, j, k, m;
+
+	cr_assert_not_null(z);
+	n += (size_t)snprintf(z + n, cap - n, "t.example. TXT \"v=spf1");
+	for (m = 0; m < 10; m++)
+		n += (size_t)snprintf(z + n, cap - n, " include:t%d.t.example",
+		    m);
+	n += (size_t)snprintf(z + n, cap - n, " -all\"\n");
+	for (i = 0; i < 10; i++) {
+		n += (size_t)snprintf(z + n, cap - n, "t%d.t.example. TXT "
+		    "\"v=spf1", i);
+		for (m = 0; m < 10; m++)
+			n += (size_t)snprintf(z + n, cap - n, " include:t%d.t%d."
+			    "t.example", m, i);
+		n += (size_t)snprintf(z + n, cap - n, " -all\"\n");
+		for (j = 0; j < 10; j++) {
+			n += (size_t)snprintf(z + n, cap - n,
+			    "t%d.t%d.t.example. TXT \"v=spf1", j, i);
+			for (m = 0; m < 10; m++)
+				n += (size_t)snprintf(z + n, cap - n,
+				    " include:t%d.t%d.t%d.t.example", m, j, i);
+			n += (size_t)snprintf(z + n, cap - n, " -all\"\n");
+			for (k = 0; k < 10; k++)
+				n += (size_t)snprintf(z + n, cap - n,
+				    "t%d.t%d.t%d.t.example. TXT "
+				    "\"v=spf1 -all\"\n", k, j, i);
+		}
+	}
+	return z;
+}
+
+/*
+ * libspf2 counts the lookup limit per include (libraries.md 1) and would
+ * ask about 950 questions here: its own cap stops it, without using the
+ * audit's --max-queries, so there is no dns budget overrun, no
+ * disagreement, and our permerror stands.
+ */
+Test(spf, libspf2_own_query_cap)
+{
+	struct aa_dns *d = th_dns_new(&(struct aa_dns_config){ .offline =
+	    true, .max_queries = 300 });
+	struct aa_report *rep;
+	char *z = tree_zone();
+	size_t i, ours = 0, theirs = 0;
+
+	th_dns_load(d, "tree.zone", z);
+	free(z);
+	rep = check(d, "t.example", "192.0.2.1", true);
+	cr_expect_str_eq(rep->spf->result, "permerror");
+	cr_expect_not_null(finding(rep, AA_F_SPF_TOO_MANY_LOOKUPS));
+	cr_expect(!aa_dns_budget_exceeded(d));
+	cr_assert_not_null(rep->spf->libspf2);
+	cr_expect_null(rep->spf->libspf2->result);
+	cr_expect_eq(rep->spf->libspf2->agrees, AA_TRI_NULL);
+	cr_expect_eq(rep->spf->libspf2->crashed, AA_TRI_FALSE);
+	cr_assert_not_null(rep->spf->libspf2->note);
+	cr_expect(strstr(rep->spf->libspf2->note, "stopped after 224 DNS "
+	    "questions") != NULL, "%s", rep->spf->libspf2->note);
+	cr_expect_null(finding(rep, AA_F_SPF_LIBSPF2_DISAGREES));
+	cr_expect_null(finding(rep, AA_F_SPF_LIBSPF2_CRASH));
+	for (i = 0; i < aa_dns_log_count(d); i++) {
+		const struct aa_qlog *q = aa_dns_log_get(d, i);
+
+		if (q->by != NULL && strcmp(q->by, "libspf2") == 0)
+			theirs++;
+		else
+			ours++;
+	}
+	cr_expect(theirs > 0 && theirs <= 224, "%zu", theirs);
+	cr_expect(ours < 300, "%zu", ours);
+	aa_report_free(rep);
+	aa_dns_free(d);
+}
+
+/* The DNS layer's uncounted questions (for libspf2's own cap). */
+Test(spf, dns_uncounted_questions)
+{
+	struct aa_dns *d = th_dns_new(&(struct aa_dns_config){ .offline =
+	    true, .max_queries = 2 });
+	const struct aa_answer *a;
+	char name[32];
+	int i;
+
+	cr_expect(aa_dns_set_counted(d, false));
+	for (i = 0; i < 5; i++) {
+		snprintf(name, sizeof(name), "u%d.example", i);
+		cr_assert_eq(aa_dns_query(d, name, AA_TYPE_A, &a), AA_OK);
+		cr_expect_eq(a->rcode, AA_RCODE_NXDOMAIN);
+	}
+	cr_expect(!aa_dns_set_counted(d, true));
+	cr_expect(!aa_dns_budget_exceeded(d));
+	/* The cap is still whole for counted callers. */
+	cr_assert_eq(aa_dns_query(d, "c0.example", AA_TYPE_A, &a), AA_OK);
+	cr_assert_eq(aa_dns_query(d, "c1.example", AA_TYPE_A, &a), AA_OK);
+	cr_expect_eq(a->rcode, AA_RCODE_NXDOMAIN);
+	cr_expect(!aa_dns_budget_exceeded(d));
+	cr_assert_eq(aa_dns_query(d, "c2.example", AA_TYPE_A, &a), AA_OK);
+	cr_expect_eq(a->rcode, AA_RCODE_BUDGET);
+	cr_expect(aa_dns_budget_exceeded(d));
 	aa_dns_free(d);
 }
 
