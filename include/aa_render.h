@@ -21,12 +21,23 @@ struct aa_renderer {
 			    const struct aa_render_opts *);
 };
 
-/* The renderer called name ("text", "json"); NULL when there is none. */
+/*
+ * The renderer called name ("text", "json", "github", "junit"); NULL when
+ * there is none.
+ */
 const struct aa_renderer *aa_renderer_find(const char *name);
 
 int	aa_render_text(FILE *, const struct aa_report *,
 	    const struct aa_render_opts *);
 int	aa_render_json(FILE *, const struct aa_report *,
+	    const struct aa_render_opts *);
+/*
+ * The CI formats (render_ci.c, design.md 3a): GitHub Actions workflow
+ * commands, and JUnit XML with one test case per check area.
+ */
+int	aa_render_github(FILE *, const struct aa_report *,
+	    const struct aa_render_opts *);
+int	aa_render_junit(FILE *, const struct aa_report *,
 	    const struct aa_render_opts *);
 /*
  * The JSON report as one string ending in a newline, for --save-baseline.

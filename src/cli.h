@@ -19,6 +19,8 @@
 #define EXIT_INPUT	3
 #define EXIT_TEMP	4
 
+struct cli_whatif;
+
 struct cli_list {
 	const char	**v;
 	size_t		 n;
@@ -33,7 +35,9 @@ struct cli {
 	bool		 now_set;
 	int64_t		 now;
 	enum aa_fail_on	 fail_on;
-	const char	*save_baseline, *save_zone, *psl, *receiver;
+	const char	*baseline, *save_baseline, *save_zone, *psl, *receiver;
+	struct aa_report *base;		/* --baseline, read by main() */
+	struct cli_whatif *whatif;	/* --spf-add/--spf-remove run */
 	const char	*spf_default_exp;
 	bool		 no_color, quiet;
 	int		 verbose;
@@ -88,13 +92,24 @@ char		*cli_domain_arg(const struct command *, const char *what,
 void		 cli_check_ip(const struct command *, const char *);
 /* rep->input with the --ip, --helo and --mail-from options filled in. */
 struct aa_input	*cli_input(const struct cli *, struct aa_report *);
-/* Say on stderr (unless -q) that a command's checks do not exist yet. */
-void		 cli_not_yet(const struct cli *, const char *);
 /*
- * Render rep, write --save-baseline and --save-zone, free everything and
- * return the exit status.
+ * Render rep, write --save-baseline and --save-zone, compare with
+ * --baseline, free everything and return the exit status.  In the first
+ * run of a what-if audit (cli_audit_dns) it only keeps the report.
  */
-int		 cli_finish(const struct cli *, struct aa_report *,
-		    struct aa_dns *);
+int		 cli_finish(struct cli *, struct aa_report *, struct aa_dns *);
+/*
+ * The DNS layer of an audit of domain (`domain`, `spf`): cli_dns_setup()
+ * unless --spf-add or --spf-remove is given.  Then the command runs
+ * twice: this first runs it again (its cli_finish() keeps the report as
+ * it stands before the change, for whatif.before), then returns a layer
+ * in which the domain's SPF record is edited; the cli_finish() of the
+ * outer run adds the whatif section (design.md 3: every section shows
+ * the state after the change).  With --baseline, `domain` also checks
+ * the DKIM selectors whose key the baseline found (design.md 3a).
+ */
+struct aa_dns	*cli_audit_dns(struct cli *, const char *domain);
+/* Read --baseline into c->base; on failure print why and exit 3. */
+void		 cli_baseline_load(struct cli *);
 
 #endif /* AA_CLI_H */

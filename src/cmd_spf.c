@@ -43,7 +43,7 @@ cmd_spf(struct cli *c)
 	if (target == NULL)
 		cli_usage_error(cmd, "give DOMAIN, --mail-from or --helo");
 	domain = cli_domain_arg(cmd, what, target);
-	dns = cli_dns_setup(c);
+	dns = cli_audit_dns(c, domain);
 	in->domain = aa_report_strdup(rep, domain);
 	free(domain);
 	memset(&p, 0, sizeof(p));
@@ -55,7 +55,5 @@ cmd_spf(struct cli *c)
 	/* libspf2's opinion is about an evaluation: only with --ip. */
 	p.second_opinion = c->ip != NULL;
 	aa_spf_check(dns, rep, &p);
-	if (c->spf_add.n > 0 || c->spf_remove.n > 0)
-		cli_not_yet(c, "the what-if options (--spf-add, --spf-remove)");
 	return cli_finish(c, rep, dns);
 }

@@ -75,10 +75,13 @@ static const struct command commands[] = {
 	    "message [FILE|-] [--ip ADDR] [--helo NAME] [--mail-from ADDR] "
 	    "[--bulk]",
 	    "check a message or a bounce: DKIM, SPF, DMARC, the reply",
-	    "  FILE                  the message or bounce; - or none: stdin\n"
-	    "  --ip ADDR             the connecting IP (default: recovered)\n"
-	    "  --helo NAME           the HELO name (default: recovered)\n"
-	    "  --mail-from ADDR      MAIL FROM, \"\" for <> (default: recovered)\n"
+	    "  FILE                  the message or bounce (DSN or plain-text);\n"
+	    "                        - or none: stdin\n"
+	    "  --ip ADDR             the connecting IP (default: the topmost\n"
+	    "                        public Received, or the bounce's reply)\n"
+	    "  --helo NAME           the HELO name (default: from Received)\n"
+	    "  --mail-from ADDR      MAIL FROM, \"\" for <> (default: Return-Path,\n"
+	    "                        or the bounce's X-Postfix-Sender or To)\n"
 	    "  --bulk                apply the bulk-sender rules\n",
 	    CMD_IP | CMD_HELO | CMD_MAIL_FROM | CMD_BULK, 0, 1 },
 	{ "spf", cmd_spf,
@@ -87,7 +90,8 @@ static const struct command commands[] = {
 	    "evaluate SPF, or walk the SPF tree and count its lookups",
 	    "  DOMAIN                the domain (default: of MAIL FROM, or HELO)\n"
 	    "  --ip ADDR             evaluate check_host() for this client\n"
-	    "  --helo NAME           the HELO name\n"
+	    "                        (without: the worst-case lookup tree)\n"
+	    "  --helo NAME           the HELO name (its own result too)\n"
 	    "  --mail-from ADDR      MAIL FROM, \"\" for <>\n"
 	    "  --spf-add TERM        what if TERM were added before all\n"
 	    "  --spf-remove TERM     what if TERM were removed\n",
@@ -101,7 +105,8 @@ static const struct command commands[] = {
 
 static const char global_help[] =
 "Global options (before or after the command):\n"
-"  --format FMT          text (default) or json\n"
+"  --format FMT          text (default), json, github (workflow\n"
+"                        annotations) or junit (JUnit XML)\n"
 "  --zone FILE           answer from an RFC 1035 zone file (repeatable)\n"
 "  --rr 'RR'             add one record in presentation format (repeatable)\n"
 "  --offline             no live DNS: names in no zone do not exist\n"
@@ -111,7 +116,7 @@ static const char global_help[] =
 "  --max-queries N       DNS lookups per audit (default 1000)\n"
 "  --now UNIXTIME        the clock for DKIM t= and x=\n"
 "  --fail-on LEVEL       error (default), warning, regression or never\n"
-"  --baseline FILE       compare with a saved report (not in this version)\n"
+"  --baseline FILE       report regressions against a saved JSON report\n"
 "  --save-baseline FILE  also write the JSON report to FILE\n"
 "  --save-zone FILE      write every DNS answer used as a zone file\n"
 "  --psl FILE            Public Suffix List (default: Debian's)\n"
@@ -273,12 +278,10 @@ push(struct cli_list *l, const char *s)
 static void
 set_format(struct cli *c, const struct command *cmd, const char *s)
 {
-	if (strcmp(s, "github") == 0 || strcmp(s, "junit") == 0)
-		cli_usage_error(cmd, "--format %s: not available in this "
-		    "version (text and json are)", s);
 	c->renderer = aa_renderer_find(s);
 	if (c->renderer == NULL)
-		cli_usage_error(cmd, "--format %s: want text or json", s);
+		cli_usage_error(cmd, "--format %s: want text, json, github or "
+		    "junit", s);
 	c->format = s;
 }
 
@@ -320,9 +323,7 @@ global_option(struct cli *c, const struct command *cmd, int ch,
 			;
 		c->fail_on = (enum aa_fail_on)i;
 		break;
-	case O_BASELINE:
-		cli_usage_error(cmd, "--baseline: comparison against a "
-		    "baseline is not available in this version");
+	case O_BASELINE: c->baseline = arg; break;
 	case O_SAVE_BASELINE: c->save_baseline = arg; break;
 	case O_SAVE_ZONE: c->save_zone = arg; break;
 	case O_PSL: c->psl = arg; break;
@@ -423,9 +424,13 @@ main(int argc, char **argv)
 	c.nargs = nrest;
 	if (nrest < cmd->min_args || nrest > cmd->max_args)
 		cli_usage_error(cmd, "%s: wrong number of operands", cmd->name);
+	if (c.fail_on == AA_FAIL_ON_REGRESSION && c.baseline == NULL)
+		cli_usage_error(cmd, "--fail-on regression: needs --baseline");
 	if (c.now_set)
 		aa_clock_pin(c.now);
+	cli_baseline_load(&c);
 	n = cmd->run(&c);
+	aa_report_free(c.base);
 	free(rest);
 	free(c.zones.v);
 	free(c.rrs.v);

@@ -9,6 +9,8 @@
 static const struct aa_renderer renderers[] = {
 	{ "text", aa_render_text },
 	{ "json", aa_render_json },
+	{ "github", aa_render_github },
+	{ "junit", aa_render_junit },
 };
 
 const struct aa_renderer *

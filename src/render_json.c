@@ -485,6 +485,41 @@ whatif_json(const struct aa_whatif *w)
 }
 
 static json_t *
+changes_json(const struct aa_change *v, size_t n)
+{
+	json_t *a = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		o = json_object();
+		set(o, "what", jstr(v[i].what));
+		set(o, "id", jstr(v[i].id));
+		set(o, "subject", jstr(v[i].subject));
+		set(o, "before", jstr(v[i].before));
+		set(o, "after", jstr(v[i].after));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* --baseline: an addition to design.md 3 (keys may be added). */
+static json_t *
+baseline_json(const struct aa_baseline_out *b)
+{
+	json_t *o;
+
+	if (b == NULL)
+		return json_null();
+	o = json_object();
+	set(o, "file", jstr(b->file));
+	set(o, "regressions", changes_json(b->regressions.v,
+	    b->regressions.n));
+	set(o, "improved", changes_json(b->improved.v, b->improved.n));
+	set(o, "unchanged", changes_json(b->unchanged.v, b->unchanged.n));
+	return o;
+}
+
+static json_t *
 finding_json(const struct aa_finding *f)
 {
 	const struct aa_finding_info *info = aa_finding_info(f->code);
@@ -536,6 +571,7 @@ report_json(const struct aa_report *rep)
 	set(root, "dmarc", dmarc_json(rep->dmarc));
 	set(root, "verdict", verdict_json(rep->verdict));
 	set(root, "whatif", whatif_json(rep->whatif));
+	set(root, "baseline", baseline_json(rep->baseline));
 	a = json_array();
 	for (i = 0; i < rep->findings.n; i++)
 		json_array_append_new(a, finding_json(&rep->findings.v[i]));

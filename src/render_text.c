@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "aa_bounce.h"
 #include "aa_render.h"
 #include "aa_utf8.h"
 
@@ -286,13 +287,62 @@ not_evaluated(struct out *o, const char *section, const char *what)
 	    "implement %s yet)", section, what));
 }
 
-/* The first line: the command and what it looked at. */
+/* A fix's record as a zone line would show it (TXT quoted). */
+static const char *
+fix_record(struct out *o, const struct aa_record_out *r)
+{
+	bool txt = r->type != NULL && strcmp(r->type, "TXT") == 0;
+
+	return fmt(o, "%s %s %s%s%s", r->name != NULL ? r->name : "?",
+	    r->type != NULL ? r->type : "?", txt ? "\"" : "",
+	    r->value != NULL ? r->value : "", txt ? "\"" : "");
+}
+
+/*
+ * The first screen answers the question (issue 7): the likely reply of
+ * each receiver, then the fixes in order.  The details follow in the
+ * verdict section.
+ */
+static void
+render_answer(struct out *o, const struct aa_verdict *v)
+{
+	const struct aa_receiver_out *r;
+	const struct aa_fix *f;
+	size_t i;
+
+	if (v->receivers.n > 0)
+		line(o, 2, 2, "likely replies (receivers decide; see verdict "
+		    "below for alternatives)");
+	for (i = 0; i < v->receivers.n; i++) {
+		r = &v->receivers.v[i];
+		if (r->likely)
+			field(o, 4, r->name != NULL ? r->name : "?", join(o, " ",
+			    3, r->outcome, num(o, r->code), r->enhanced));
+	}
+	if (v->fixes.n > 0)
+		line(o, 2, 2, "fixes, in order");
+	for (i = 0; i < v->fixes.n; i++) {
+		f = &v->fixes.v[i];
+		line(o, 4, 3, fmt(o, "%zu. %s", i + 1, f->text != NULL ?
+		    f->text : ""));
+		if (f->record != NULL)
+			line(o, 7, 4, fix_record(o, f->record));
+	}
+}
+
+/*
+ * The first line names the cause and the likely reply (the verdict's
+ * summary), then the command and what it looked at.
+ */
 static void
 render_head(struct out *o, const struct aa_report *rep)
 {
 	const struct aa_input *in = rep->input;
+	const struct aa_verdict *v = rep->verdict;
 	const char *subject = NULL;
 
+	if (v != NULL && v->summary != NULL)
+		line(o, 0, 2, v->summary);
 	if (rep->dns != NULL && applies(rep, "dns"))
 		subject = join(o, " ", 2, rep->dns->name, rep->dns->type);
 	else if (in != NULL && applies(rep, "message"))
@@ -303,15 +353,33 @@ render_head(struct out *o, const struct aa_report *rep)
 		subject = rep->spf->domain;
 	line(o, 0, 4, join(o, ": ", 2, fmt(o, "authaudit %s",
 	    rep->command != NULL ? rep->command : "report"), subject));
+	if (v != NULL)
+		render_answer(o, v);
 }
 
-/* An input value and where it came from (design.md 3a). */
+/*
+ * An input value and where it came from (design.md 3a).  The Reporting-MTA's
+ * address is only a guess at the client the receiver saw: say so.
+ */
 static const char *
 sourced(struct out *o, const char *value, const char *source)
 {
 	if (value == NULL || source == NULL)
 		return value;
+	if (strcmp(source, "dsn-reporting-mta") == 0)
+		return fmt(o, "%s (from %s, a guess)", value, source);
 	return fmt(o, "%s (from %s)", value, source);
+}
+
+/* What the bounce gave back, and what that means for the checks. */
+static const char *
+returned(const struct aa_bounce *b)
+{
+	if (b->returned == NULL)
+		return "nothing: the message itself cannot be checked";
+	if (strcmp(b->returned, "headers") == 0)
+		return "headers only: DKIM body hashes cannot be checked";
+	return b->returned;
 }
 
 static void
@@ -320,17 +388,19 @@ render_bounce(struct out *o, const struct aa_bounce *b)
 	const struct aa_bounce_recipient *r;
 	size_t i;
 
-	line(o, 2, 2, "bounce");
+	line(o, 2, 2, b->recipients.n == 1 ? "bounce: 1 recipient" :
+	    fmt(o, "bounce: %zu recipients", b->recipients.n));
 	field(o, 4, "reporting mta", b->reporting_mta);
 	field(o, 4, "remote mta", b->remote_mta);
-	field(o, 4, "returned", b->returned);
+	field(o, 4, "returned", returned(b));
 	for (i = 0; i < b->recipients.n; i++) {
 		r = &b->recipients.v[i];
-		field(o, 4, "recipient", join(o, ", ", 6, r->recipient,
-		    r->action, r->status, lab(o, "code", num(o, r->code)),
+		field(o, 4, "recipient", join(o, ", ", 6, r->recipient != NULL ?
+		    r->recipient : "(not named)", r->action, r->status,
+		    lab(o, "code", num(o, r->code)),
 		    lab(o, "provider", r->provider),
 		    lab(o, "class", r->class_)));
-		field(o, 6, "diagnostic", r->diagnostic);
+		field(o, 6, "reply", r->diagnostic);
 	}
 }
 
@@ -359,6 +429,59 @@ render_input(struct out *o, const struct aa_report *rep)
 	if (in->domain == NULL && in->ip == NULL && in->helo == NULL &&
 	    mail_from == NULL && in->from_domain == NULL && in->bounce == NULL)
 		line(o, 2, 2, "nothing known yet (see --ip, --helo, --mail-from)");
+}
+
+/* RFC 3464 2.3.3: delivered, relayed and expanded report no failure. */
+static bool
+reports_failure(const char *action)
+{
+	/* RFC 3464 2.3.3: delivered, relayed and expanded are no failure. */
+	return action == NULL || (strcmp(action, "delivered") != 0 &&
+	    strcmp(action, "relayed") != 0 && strcmp(action, "expanded") != 0);
+}
+
+/*
+ * The bounce's replies read as the issue's classes: for each recipient,
+ * whether it is an authentication problem at all, what the reply means,
+ * the fix path and whether a retry as-is can succeed.  The heading names
+ * the class that matters most (aa_bounce_main).
+ */
+static void
+render_bounce_classes(struct out *o, const struct aa_report *rep)
+{
+	const struct aa_bounce *b;
+	const struct aa_bounce_recipient *r;
+	const struct aa_bounce_class *top, *info;
+	struct aa_bounce_result res;
+	const char *what, *codes;
+	size_t i;
+
+	if (rep->input == NULL || (b = rep->input->bounce) == NULL)
+		return;
+	top = aa_bounce_main(b, NULL);
+	heading(o, fmt(o, "bounce: %s", top != NULL ? top->headline :
+	    "no reply could be classified"));
+	for (i = 0; i < b->recipients.n; i++) {
+		r = &b->recipients.v[i];
+		aa_bounce_recipient_explain(r, &res);
+		info = res.class_ != NULL ? aa_bounce_class_info(res.class_) :
+		    NULL;
+		what = info != NULL ? info->headline :
+		    reports_failure(r->action) ? "not classified" :
+		    "no failure reported";
+		codes = join(o, " ", 2, res.code != 0 ?
+		    num(o, AA_INT(res.code)) : NULL, res.enhanced[0] != '\0' ?
+		    res.enhanced : NULL);
+		line(o, 2, 4, fmt(o, "%s: %s", r->recipient != NULL ?
+		    r->recipient : "(recipient unknown)", join(o, " ", 2, what,
+		    codes != NULL ? fmt(o, "(%s)", codes) : NULL)));
+		if (res.class_ == NULL)
+			continue;
+		field(o, 4, "meaning", res.meaning);
+		field(o, 4, "fix", info != NULL ? info->fix : NULL);
+		field(o, 4, "retry as-is", aa_bounce_retry(res.permanent,
+		    res.class_));
+	}
 }
 
 static void
@@ -393,6 +516,17 @@ render_dns(struct out *o, const struct aa_report *rep)
 	}
 }
 
+/* SPF text from DNS can be kilobytes: show its start and its size. */
+static const char *
+spf_short(struct out *o, const char *s)
+{
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) <= 160)
+		return s;
+	return fmt(o, "%.120s... (%zu octets)", s, n);
+}
+
 /* One node of the include tree, its terms and their subtrees. */
 static void
 render_spf_tree(struct out *o, const struct aa_spf_tree *t, size_t depth)
@@ -403,16 +537,18 @@ render_spf_tree(struct out *o, const struct aa_spf_tree *t, size_t depth)
 	if (ind > o->width / 2)
 		ind = o->width / 2;
 	line(o, ind, 4, join(o, "  ", 2, t->domain != NULL ? t->domain :
-	    "?", fmt(o, "(lookups %lld, subtree %lld, void %lld)",
+	    "?", t->record == NULL ? "(no usable SPF record)" : fmt(o,
+	    "(own lookups %lld, with includes %lld, void %lld)",
 	    t->lookups, t->lookups_subtree, t->void_)));
 	if (t->terms.n == 0 && t->record != NULL)
-		line(o, ind + 2, 4, t->record);
+		line(o, ind + 2, 4, spf_short(o, t->record));
 	for (i = 0; i < t->terms.n; i++) {
 		term = &t->terms.v[i];
 		line(o, ind + 2, 4, join(o, "  ", 2, term->term != NULL ?
-		    term->term : "?", term->lookups || term->void_ ?
-		    fmt(o, "(lookups %lld, void %lld)", term->lookups,
-		    term->void_) : NULL));
+		    spf_short(o, term->term) : "?", term->lookups ||
+		    term->void_ ? fmt(o, "(lookup %lld%s)", term->lookups,
+		    term->void_ > 0 ? fmt(o, ", void %lld", term->void_) :
+		    "") : NULL));
 		if (term->child != NULL && depth < MAX_TREE_DEPTH)
 			render_spf_tree(o, term->child, depth + 1);
 	}
@@ -423,8 +559,18 @@ term_domain(struct out *o, const struct aa_term_domain *td)
 {
 	if (td == NULL)
 		return NULL;
-	return join(o, " ", 2, td->term, td->domain != NULL ?
+	return join(o, " ", 2, spf_short(o, td->term), td->domain != NULL ?
 	    fmt(o, "(in %s)", td->domain) : NULL);
+}
+
+/* "11 of 10 (1 over)" or "6 of 10 (headroom 4)". */
+static const char *
+spf_budget(struct out *o, struct aa_int n, int limit)
+{
+	if (!n.set)
+		return NULL;
+	return fmt(o, "%lld of %d (%s %lld)", n.v, limit, n.v > limit ?
+	    "over by" : "headroom", n.v > limit ? n.v - limit : limit - n.v);
 }
 
 static void
@@ -432,150 +578,240 @@ render_spf(struct out *o, const struct aa_report *rep)
 {
 	const struct aa_spf_report *s = rep->spf;
 	const struct aa_spf_libspf2 *l;
+	bool worst;
 
 	if (s == NULL) {
 		if (applies(rep, "domain message spf"))
 			not_evaluated(o, "spf", "the SPF checks");
 		return;
 	}
+	worst = s->lookups.mode != NULL &&
+	    strcmp(s->lookups.mode, "worst-case") == 0;
 	heading(o, join(o, " ", 2, "spf:", s->domain));
-	field(o, 2, "record", s->record);
+	field(o, 2, "record", spf_short(o, s->record));
 	field(o, 2, "result", s->result);
 	field(o, 2, "explanation", s->explanation);
 	field(o, 2, "helo result", s->helo_result);
 	field(o, 2, "matched", term_domain(o, s->matched));
-	field(o, 2, "lookups", join(o, ", ", 4, s->lookups.count.set ?
-	    fmt(o, "%lld of %d", s->lookups.count.v, AA_SPF_LOOKUP_LIMIT) :
-	    NULL, s->lookups.void_.set ? fmt(o, "void %lld of %d",
-	    s->lookups.void_.v, AA_SPF_VOID_LIMIT) : NULL,
-	    s->lookups.mode, lab(o, "conservative",
-	    num(o, s->lookups.conservative))));
+	field(o, 2, "lookups", join(o, ", ", 2, spf_budget(o,
+	    s->lookups.count, AA_SPF_LOOKUP_LIMIT), worst ?
+	    "worst case over IPv4 and IPv6 clients" : s->lookups.mode));
+	field(o, 2, "void lookups", spf_budget(o, s->lookups.void_,
+	    AA_SPF_VOID_LIMIT));
+	field(o, 2, "conservative", s->lookups.conservative.set ? fmt(o,
+	    "%lld (the count other tools show: with MX/PTR address lookups "
+	    "and exp)", s->lookups.conservative.v) : NULL);
 	field(o, 2, "exceeded at", term_domain(o, s->lookups.exceeded_at));
 	if ((l = s->libspf2) != NULL)
-		field(o, 2, "libspf2", join(o, ", ", 4, l->result,
+		field(o, 2, "libspf2", l->crashed == AA_TRI_TRUE ?
+		    join(o, ": ", 2, "crashed",
+		    l->note) : join(o, ", ", 3, l->result,
 		    l->agrees == AA_TRI_NULL ? NULL : l->agrees == AA_TRI_TRUE ?
-		    "agrees" : "disagrees", l->crashed == AA_TRI_TRUE ?
-		    "crashed" : NULL, l->note));
+		    "agrees" : "disagrees (what Exim would say)", l->note));
 	if (s->tree != NULL) {
-		line(o, 2, 2, "tree");
+		line(o, 2, 2, worst ? "tree (every term counted as if "
+		    "none matched before it)" : "tree (worst case)");
 		render_spf_tree(o, s->tree, 0);
 	}
 }
 
+/*
+ * One DKIM signature (message) or key (domain): the verdict and its cause
+ * in plain words on the first line, the facts below.
+ */
 static void
-render_dkim_sig(struct out *o, const struct aa_dkim_sig *g, size_t n)
+render_dkim_sig(struct out *o, const struct aa_dkim_sig *g, size_t n,
+    bool key)
 {
-	line(o, 2, 4, join(o, " ", 4, fmt(o, "signature %zu:", n),
-	    g->domain != NULL ? fmt(o, "d=%s", g->domain) : NULL,
-	    g->selector != NULL ? fmt(o, "s=%s", g->selector) : NULL,
-	    g->result));
+	const struct aa_finding_info *e = g->error != NULL ?
+	    aa_finding_by_id(g->error) : NULL;
+
+	if (key)
+		line(o, 2, 4, join(o, " ", 3, fmt(o, "key %zu:", n),
+		    fmt(o, "%s._domainkey.%s", g->selector != NULL ?
+		    g->selector : "?", g->domain != NULL ? g->domain : "?"),
+		    g->guessed ? "(guessed selector)" : NULL));
+	else
+		line(o, 2, 4, join(o, " ", 4, fmt(o, "signature %zu:", n),
+		    g->result != NULL ? g->result : "not verified",
+		    g->domain != NULL ? fmt(o, "d=%s", g->domain) : NULL,
+		    g->selector != NULL ? fmt(o, "s=%s", g->selector) :
+		    NULL));
+	/* A valid key too long for libopendkim (dkim_verify.c). */
+	if (e != NULL && e->code == AA_F_DKIM_KEY_TOO_LARGE &&
+	    g->key_bits.set && g->key_bits.v <= 8192)
+		field(o, 4, "cause", fmt(o, "the key record is longer than the "
+		    "1024 octets OpenDKIM reads (%s)", g->error));
+	else if (g->error != NULL)
+		field(o, 4, "cause", e != NULL ? fmt(o, "%s (%s)", e->summary,
+		    g->error) : g->error);
 	field(o, 4, "algorithm", g->algorithm);
 	field(o, 4, "canonical", g->canonicalization);
 	field(o, 4, "identity", g->identity);
 	field(o, 4, "timestamp", when(o, g->timestamp));
 	field(o, 4, "expiration", when(o, g->expiration));
-	field(o, 4, "error", g->error);
-	field(o, 4, "key", join(o, ", ", 2, g->key_bits.set ?
+	field(o, 4, "key", join(o, ", ", 3, g->key_bits.set ?
 	    fmt(o, "%lld bits", g->key_bits.v) : NULL,
-	    lab(o, "flags", g->key_flags)));
+	    lab(o, "flags", g->key_flags), g->testing == AA_TRI_TRUE ?
+	    "testing (t=y)" : NULL));
 	field(o, 4, "aligned", tri(g->aligned));
 	field(o, 4, "signed", strvec(o, &g->headers_signed, ":"));
-	field(o, 4, "body length", num(o, g->body_length));
-	field(o, 4, "testing", tri(g->testing));
+	field(o, 4, "body length", g->body_length.set ? fmt(o, "%lld octets "
+	    "(l=; the rest of the body is unsigned)", g->body_length.v) :
+	    NULL);
 }
 
 static void
 render_dkim(struct out *o, const struct aa_report *rep)
 {
 	const struct aa_dkim_report *d = rep->dkim;
+	bool key = rep->command != NULL && strcmp(rep->command, "domain") == 0;
 	size_t i;
+
+	/* A signature has a result; a key linted by `domain` has none. */
+	for (i = 0; d != NULL && i < d->signatures.n; i++)
+		if (d->signatures.v[i].result != NULL)
+			key = false;
 
 	if (d == NULL) {
 		if (applies(rep, "domain message"))
 			not_evaluated(o, "dkim", "the DKIM checks");
 		return;
 	}
-	heading(o, fmt(o, "dkim: %zu signature%s", d->signatures.n,
-	    d->signatures.n == 1 ? "" : "s"));
+	if (key)
+		heading(o, d->signatures.n == 0 ? "dkim: no key found (give "
+		    "the selector with -s)" : fmt(o, "dkim: %zu key%s",
+		    d->signatures.n, d->signatures.n == 1 ? "" : "s"));
+	else
+		heading(o, fmt(o, "dkim: %zu signature%s", d->signatures.n,
+		    d->signatures.n == 1 ? "" : "s"));
 	for (i = 0; i < d->signatures.n; i++)
-		render_dkim_sig(o, &d->signatures.v[i], i + 1);
+		render_dkim_sig(o, &d->signatures.v[i], i + 1, key);
 }
 
-static void
-render_dmarc_others(struct out *o, const struct aa_dmarc_report *d)
+/* "tag=value", or NULL when value is NULL. */
+static const char *
+dmarc_tag(struct out *o, const char *tag, const char *value)
 {
+	return value == NULL ? NULL : fmt(o, "%s=%s", tag, value);
+}
+
+/* Did a temporary failure keep the DMARC record from being found? */
+static bool
+dmarc_discovery_failed(const struct aa_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->findings.n; i++)
+		if (rep->findings.v[i].code == AA_F_DMARC_TEMPERROR &&
+		    rep->dmarc->from_domain != NULL &&
+		    strcmp(rep->findings.v[i].subject,
+		    rep->dmarc->from_domain) == 0)
+			return true;
+	return false;
+}
+
+/* What RFC 9989 receivers and libopendmarc make of the same mail. */
+static void
+render_dmarc_others(struct out *o, const struct aa_report *rep)
+{
+	const struct aa_dmarc_report *d = rep->dmarc;
 	const struct aa_dmarc_rfc9989 *r = d->rfc9989;
 	const struct aa_dmarc_opendmarc *od = d->opendmarc;
 
 	if (r != NULL)
 		field(o, 2, "rfc 9989", join(o, ", ", 4, r->result,
 		    lab(o, "disposition", r->disposition),
-		    lab(o, "record at", r->record_domain),
+		    r->record_domain != NULL ? fmt(o, "record at _dmarc.%s",
+		    r->record_domain) : dmarc_discovery_failed(rep) ?
+		    "record unknown" : "no record",
 		    lab(o, "org domain", r->org_domain)));
 	if (od != NULL)
 		field(o, 2, "opendmarc", join(o, ", ", 4, od->result,
 		    lab(o, "disposition", od->disposition),
 		    od->agrees == AA_TRI_NULL ? NULL :
-		    od->agrees == AA_TRI_TRUE ? "agrees" : "disagrees",
+		    od->agrees == AA_TRI_TRUE ? "agrees" : "DISAGREES",
 		    od->note));
 }
 
+/*
+ * The DMARC section: where the record was found (the author domain or
+ * its organizational domain), the tags as published with the one that
+ * applies, and the outcome under RFC 7489, RFC 9989 and libopendmarc.
+ */
 static void
 render_dmarc(struct out *o, const struct aa_report *rep)
 {
 	const struct aa_dmarc_report *d = rep->dmarc;
+	bool evaluated;
 
 	if (d == NULL) {
 		if (applies(rep, "domain message"))
 			not_evaluated(o, "dmarc", "the DMARC checks");
 		return;
 	}
+	evaluated = d->spf_aligned != AA_TRI_NULL ||
+	    d->dkim_aligned != AA_TRI_NULL || d->result != NULL;
 	heading(o, join(o, " ", 2, "dmarc:", d->from_domain));
-	field(o, 2, "record at", d->record_domain);
-	field(o, 2, "record", d->record);
-	field(o, 2, "org (psl)", d->org_domain_psl);
-	field(o, 2, "org (walk)", d->org_domain_treewalk);
-	field(o, 2, "policy", join(o, " ", 5, lab(o, "p", d->policy),
-	    lab(o, "sp", d->subdomain_policy), lab(o, "np", d->np),
-	    lab(o, "pct", num(o, d->pct)), lab(o, "applied", d->applied)));
-	field(o, 2, "alignment", join(o, " ", 2, lab(o, "adkim", d->adkim),
-	    lab(o, "aspf", d->aspf)));
-	field(o, 2, "testing", tri(d->testing));
-	field(o, 2, "spf aligned", tri(d->spf_aligned));
-	field(o, 2, "dkim aligned", tri(d->dkim_aligned));
-	field(o, 2, "result", d->result);
-	field(o, 2, "disposition", d->disposition);
-	field(o, 2, "sampled out", d->disposition_sampled_out);
-	render_dmarc_others(o, d);
+	if (d->record_domain != NULL)
+		field(o, 2, "record at", fmt(o, "_dmarc.%s%s",
+		    d->record_domain, d->from_domain != NULL &&
+		    strcmp(d->record_domain, d->from_domain) != 0 ?
+		    " (the organizational domain's)" : ""));
+	else if (d->from_domain != NULL)
+		field(o, 2, "record at", dmarc_discovery_failed(rep) ?
+		    "unknown (a temporary DNS failure)" : "none");
+	field(o, 2, "record", d->record_domain != NULL && d->record == NULL ?
+	    "several records start with v=DMARC1: none applies" : d->record);
+	field(o, 2, "org domain", join(o, ", ", 2, d->org_domain_psl != NULL ?
+	    fmt(o, "%s (public suffix list)", d->org_domain_psl) : NULL,
+	    d->org_domain_treewalk != NULL ? fmt(o, "%s (tree walk)",
+	    d->org_domain_treewalk) : NULL));
+	field(o, 2, "policy", join(o, "; ", 2, join(o, " ", 4,
+	    dmarc_tag(o, "p", d->policy), dmarc_tag(o, "sp",
+	    d->subdomain_policy), dmarc_tag(o, "np", d->np), dmarc_tag(o,
+	    "pct", num(o, d->pct))), d->applied != NULL ? fmt(o, "%s applies",
+	    d->applied) : NULL));
+	if (d->record != NULL)
+		field(o, 2, "alignment", fmt(o, "adkim=%s aspf=%s",
+		    d->adkim != NULL ? d->adkim : "r (default)",
+		    d->aspf != NULL ? d->aspf : "r (default)"));
+	if (d->testing != AA_TRI_NULL)
+		field(o, 2, "testing", d->testing == AA_TRI_TRUE ? "t=y "
+		    "(RFC 9989 receivers lower the policy one level)" : "t=n");
+	if (evaluated) {
+		field(o, 2, "aligned pass", join(o, ", ", 2, lab(o, "spf",
+		    tri(d->spf_aligned)), lab(o, "dkim",
+		    tri(d->dkim_aligned))));
+		field(o, 2, "result", join(o, ", ", 3, d->result != NULL ?
+		    d->result : "undetermined", lab(o, "disposition",
+		    d->disposition), lab(o, "sampled out",
+		    d->disposition_sampled_out)));
+	}
+	render_dmarc_others(o, rep);
 }
 
+/* Every reply of every receiver, the likely one marked. */
 static void
-render_verdict_lists(struct out *o, const struct aa_verdict *v)
+render_verdict_replies(struct out *o, const struct aa_verdict *v)
 {
 	const struct aa_receiver_out *r;
-	const struct aa_fix *f;
 	size_t i;
 
-	if (v->receivers.n > 0)
-		line(o, 2, 2, "receivers");
 	for (i = 0; i < v->receivers.n; i++) {
 		r = &v->receivers.v[i];
-		field(o, 4, r->name != NULL ? r->name : "?", join(o, " ", 5,
-		    r->outcome, num(o, r->code), r->enhanced,
-		    r->likely ? "(likely)" : NULL, r->reply != NULL ?
-		    fmt(o, "\"%s\"", r->reply) : NULL));
-	}
-	if (v->fixes.n > 0)
-		line(o, 2, 2, "fixes");
-	for (i = 0; i < v->fixes.n; i++) {
-		f = &v->fixes.v[i];
-		line(o, 4, 2, fmt(o, "- %s", f->text != NULL ? f->text : ""));
-		if (f->record != NULL)
-			line(o, 6, 4, join(o, " ", 3, f->record->name,
-			    f->record->type, f->record->value));
+		field(o, 2, r->name != NULL ? r->name : "?", join(o, " ", 5,
+		    r->likely ? "likely" : "or", r->outcome, num(o, r->code),
+		    r->enhanced, r->reply != NULL ? fmt(o, "\"%s\"",
+		    r->reply) : NULL));
 	}
 }
 
+/*
+ * The verdict in detail: the top outcome and its cause (a finding id,
+ * listed below), what `domain` assumed, and each receiver's replies with
+ * the verbatim text it likely sends (receivers-and-threats.md §2).
+ */
 static void
 render_verdict(struct out *o, const struct aa_report *rep)
 {
@@ -593,15 +829,27 @@ render_verdict(struct out *o, const struct aa_report *rep)
 	heading(o, join(o, " ", 4, "verdict:", v->outcome, num(o, v->code),
 	    v->enhanced));
 	field(o, 2, "cause", v->cause);
-	field(o, 2, "summary", v->summary);
 	field(o, 2, "assumes", v->assumes);
-	render_verdict_lists(o, v);
+	render_verdict_replies(o, v);
 }
 
+/* "label  before -> after", when either is known. */
+static void
+before_after(struct out *o, const char *label, const char *before,
+    const char *after)
+{
+	if (before == NULL && after == NULL)
+		return;
+	field(o, 2, label, fmt(o, "%s -> %s", before != NULL ? before :
+	    "none", after != NULL ? after : "none"));
+}
+
+/* What-if options: the changes, then each figure before and after. */
 static void
 render_whatif(struct out *o, const struct aa_report *rep)
 {
 	const struct aa_whatif *w = rep->whatif;
+	const struct aa_spf_report *s = rep->spf;
 	size_t i;
 
 	if (w == NULL)
@@ -609,11 +857,49 @@ render_whatif(struct out *o, const struct aa_report *rep)
 	heading(o, "what if");
 	for (i = 0; i < w->changes.n; i++)
 		field(o, 2, "change", w->changes.v[i]);
-	field(o, 2, "before", join(o, ", ", 4, lab(o, "spf lookups",
-	    num(o, w->before.spf_lookups)), lab(o, "spf result",
-	    w->before.spf_result), lab(o, "dmarc disposition",
-	    w->before.dmarc_disposition), lab(o, "outcome",
-	    w->before.outcome)));
+	before_after(o, "spf lookups", num(o, w->before.spf_lookups),
+	    s != NULL ? num(o, s->lookups.count) : NULL);
+	before_after(o, "spf result", w->before.spf_result, s != NULL ?
+	    s->result : NULL);
+	before_after(o, "disposition", w->before.dmarc_disposition,
+	    rep->dmarc != NULL ? rep->dmarc->disposition : NULL);
+	before_after(o, "outcome", w->before.outcome, rep->verdict != NULL ?
+	    rep->verdict->outcome : NULL);
+}
+
+/* "  regression  finding dkim-key-not-found SUBJECT: none -> error" */
+static void
+render_changes(struct out *o, const char *label, const struct aa_change *v,
+    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		line(o, 2, 4, join(o, " ", 2, fmt(o, "%-11s", label),
+		    fmt(o, "%s: %s -> %s", join(o, " ", 3, v[i].what, v[i].id,
+		    v[i].subject), v[i].before != NULL ? v[i].before : "none",
+		    v[i].after != NULL ? v[i].after : "none")));
+}
+
+/* --baseline: regressions, then improvements; what is unchanged with -v. */
+static void
+render_baseline(struct out *o, const struct aa_report *rep, int verbose)
+{
+	const struct aa_baseline_out *b = rep->baseline;
+	size_t n;
+
+	if (b == NULL)
+		return;
+	n = b->regressions.n;
+	heading(o, fmt(o, "baseline: %zu regression%s against %s (%zu "
+	    "improved, %zu unchanged)", n, n == 1 ? "" : "s",
+	    b->file != NULL ? b->file : "the baseline", b->improved.n,
+	    b->unchanged.n));
+	render_changes(o, "regression", b->regressions.v, n);
+	render_changes(o, "improved", b->improved.v, b->improved.n);
+	if (verbose)
+		render_changes(o, "unchanged", b->unchanged.v,
+		    b->unchanged.n);
 }
 
 /* "  error  spf-syntax  SUBJECT: message [RFC 7208 4.6] (file:line)" */
@@ -783,6 +1069,7 @@ aa_render_text(FILE *fp, const struct aa_report *rep,
 	if (!opts->quiet) {
 		render_head(&o, rep);
 		render_input(&o, rep);
+		render_bounce_classes(&o, rep);
 		render_dns(&o, rep);
 		render_spf(&o, rep);
 		render_dkim(&o, rep);
@@ -790,6 +1077,7 @@ aa_render_text(FILE *fp, const struct aa_report *rep,
 		render_verdict(&o, rep);
 		render_whatif(&o, rep);
 	}
+	render_baseline(&o, rep, opts->verbose);
 	render_findings(&o, rep, opts->quiet);
 	if (opts->verbose && !opts->quiet)
 		render_queries(&o, rep);

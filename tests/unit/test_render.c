@@ -401,7 +401,7 @@ Test(render, json_key_order)
 	json_t *j = parse(out);
 
 	cr_assert_str_eq(keys(j), "schema tool command input dns spf dkim "
-	    "dmarc verdict whatif findings dns_queries");
+	    "dmarc verdict whatif baseline findings dns_queries");
 	cr_assert_str_eq(keys(at(j, "tool")), "name version psl_date");
 	cr_assert_str_eq(keys(at(j, "input")), "domain ip helo mail_from "
 	    "from_domain from_domains sources bounce");
@@ -513,7 +513,7 @@ Test(render, json_null_sections)
 	size_t i;
 
 	cr_assert_str_eq(keys(j), "schema tool command input dns spf dkim "
-	    "dmarc verdict whatif findings dns_queries");
+	    "dmarc verdict whatif baseline findings dns_queries");
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
 		cr_assert(json_is_null(at(j, sections[i])), "%s not null",
 		    sections[i]);
@@ -930,8 +930,10 @@ Test(render, text_sections)
 	struct aa_render_opts opts = { false, 1, false, 80 };
 	char *out = render(aa_render_text, rep, &opts);
 
-	cr_assert_eq(strncmp(out, "authaudit domain: example.com\n", 30), 0,
-	    "first line: %s", out);
+	/* Issue 7: the first line names the cause and the likely reply. */
+	cr_assert_eq(strncmp(out, "DMARC fails: SPF is not aligned and DKIM "
+	    "fails\nauthaudit domain: example.com\n", 77), 0,
+	    "first lines: %s", out);
 	cr_assert_not_null(strstr(out, "\ndns: _dmarc.example.com TXT\n"));
 	cr_assert_not_null(strstr(out, "  source        zone "
 	    "testdata/zones/example.zone:21\n"));
