@@ -95,8 +95,11 @@ unit: test-deps $(UNIT_BINS)
 conformance: test-deps $(CONF_BINS)
 	@CONFORMANCE=$(CONFORMANCE) tools/run-conformance.sh $(CONF_BINS)
 
+# Then every JSON report among the expectations against design.md 3:
+# every key present in order, types, and the rules types cannot say.
 e2e: test-deps $(BIN)
 	@AUTHAUDIT=$(BIN) tests/e2e/run.sh
+	@python3 tests/schema/check.py $$(grep -l '^{' testdata/cases/*/expect.out)
 
 live: test-deps $(BIN)
 	@AUTHAUDIT=$(BIN) tests/live/run.sh
