@@ -245,6 +245,29 @@ code_dash(const char *w, size_t n, const char *c)
 }
 
 /*
+ * Cut s in place to at most AA_DSN_MAX_REPLY octets, at a UTF-8 character
+ * boundary: cleaning turns each invalid octet into U+FFFD (3 octets), so
+ * a capped input can grow past the cap (found by fuzz_dsn).
+ */
+static const char *
+cap_reply(struct aa_arena *a, const char *s)
+{
+	size_t n = strlen(s);
+	char *c;
+
+	if (n <= AA_DSN_MAX_REPLY)
+		return s;
+	n = AA_DSN_MAX_REPLY;
+	while (n > 0 && ((const unsigned char *)s)[n] >= 0x80 &&
+	    ((const unsigned char *)s)[n] < 0xc0)
+		n--;
+	c = aa_arena_alloc(a, n + 1);
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
+
+/*
  * RFC 5321 4.2.1: each line of a multi-line reply repeats the code, with
  * '-' after it on all lines but the last, and RFC 2034 4 repeats the
  * enhanced code too.  Bounces join those lines, so the repeats appear
@@ -278,7 +301,8 @@ aa_dsn_reply(struct aa_arena *a, struct aa_dsn_rcpt *r, const char *s,
 		}
 	}
 	if (code[0] == '\0') {
-		r->diagnostic = clean[0] != '\0' ? text : NULL;
+		r->diagnostic = clean[0] != '\0' ? cap_reply(a, text) :
+		    NULL;
 		return;
 	}
 	for (r->code = 0, i = 0; i < 3; i++)
@@ -311,7 +335,7 @@ aa_dsn_reply(struct aa_arena *a, struct aa_dsn_rcpt *r, const char *s,
 		q += wl;
 	}
 	*q = '\0';
-	r->diagnostic = out;
+	r->diagnostic = cap_reply(a, out);
 }
 
 static bool

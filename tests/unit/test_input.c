@@ -541,6 +541,35 @@ Test(reply, invalid_utf8_becomes_replacement)
 	aa_arena_free(a);
 }
 
+/*
+ * Found by fuzz_dsn: each invalid octet becomes U+FFFD (3 octets), so a
+ * reply at the cap grew to three times AA_DSN_MAX_REPLY.  The kept reply
+ * stays within the cap, cut at a character boundary; with or without a
+ * reply code.
+ */
+Test(reply, junk_stays_within_cap)
+{
+	static char junk[AA_DSN_MAX_REPLY + 9];
+	struct aa_arena *a = aa_arena_new();
+	struct aa_dsn_rcpt r;
+	size_t n, pre;
+
+	for (pre = 0; pre <= 4; pre += 4) {
+		memset(junk, 0xff, sizeof(junk));
+		if (pre > 0)
+			memcpy(junk, "550 ", 4);
+		memset(&r, 0, sizeof(r));
+		aa_dsn_reply(a, &r, junk, sizeof(junk));
+		cr_assert_not_null(r.diagnostic);
+		n = strlen(r.diagnostic);
+		cr_assert_leq(n, AA_DSN_MAX_REPLY, "%zu octets", n);
+		cr_assert_gt(n, AA_DSN_MAX_REPLY - 3, "%zu octets", n);
+		/* Whole U+FFFD characters only. */
+		cr_assert_str_eq(r.diagnostic + n - 3, "\xEF\xBF\xBD");
+	}
+	aa_arena_free(a);
+}
+
 struct ip_case {
 	char	in[160];
 	char	ip[48];
