@@ -108,14 +108,15 @@ static const char global_help[] =
 "  --format FMT          text (default), json, github (workflow\n"
 "                        annotations) or junit (JUnit XML)\n"
 "  --zone FILE           answer from an RFC 1035 zone file (repeatable)\n"
-"  --rr 'RR'             add one record in presentation format (repeatable)\n"
+"  --rr 'RR'             one record in presentation format (repeatable);\n"
+"                        it replaces the zones' RRset of its owner and type\n"
 "  --offline             no live DNS: names in no zone do not exist\n"
 "  --resolver ADDR[:PORT]  live DNS server ([IPV6]:PORT); default: system\n"
 "  --timeout SECONDS     per query (default 5)\n"
 "  --time-limit SECONDS  per audit (default 20, RFC 7208 4.6.4)\n"
 "  --max-queries N       DNS lookups per audit (default 1000;\n"
 "                        libspf2's own are not counted)\n"
-"  --now UNIXTIME        the clock for DKIM t= and x=\n"
+"  --now UNIXTIME        the clock for DKIM t= and x= and the PSL's age\n"
 "  --fail-on LEVEL       error (default), warning, regression or never\n"
 "  --baseline FILE       report regressions against a saved JSON report\n"
 "  --save-baseline FILE  also write the JSON report to FILE\n"
@@ -375,15 +376,16 @@ parse(struct cli *c, const struct command *cmd, int argc, char **argv)
 
 	optind = 0;	/* glibc: start afresh, index 1 */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, cmd ? "+qvhs:" : "+qvh",
-	    long_opts, &idx)) != -1) {
+	/* idx stays -1 when a short option was given: name it as typed. */
+	while (idx = -1, (ch = getopt_long(argc, argv, cmd ? "+qvhs:" :
+	    "+qvh", long_opts, &idx)) != -1) {
 		if (ch == '?' || ch == ':')
 			cli_usage_error(cmd, "%s: unknown option or missing "
 			    "argument", argv[optind - 1]);
 		if (!global_option(c, cmd, ch, optarg) &&
 		    !command_option(c, cmd, ch, optarg))
 			cli_usage_error(cmd, "%s%s: not an option of %s",
-			    ch < 256 ? "-" : "--", ch < 256 ?
+			    idx < 0 ? "-" : "--", idx < 0 ?
 			    (char[]){ (char)ch, '\0' } : long_opts[idx].name,
 			    cmd ? cmd->name : "authaudit without a command");
 	}
