@@ -82,10 +82,16 @@ $(B)/tests/test_%: tests/unit/test_%.c $(HELPER_OBJS) $(LIB) | test-deps
 
 # Conformance runners link libyaml (the RFC 7208 suite is YAML).
 # They are plain programs with their own main().
-$(B)/conformance/conf_%: tests/conformance/conf_%.c $(LIB) | test-deps
+# tests/conformance/common.c: what several runners share.
+CONF_COMMON = $(B)/conformance/common.o
+$(CONF_COMMON): tests/conformance/common.c | test-deps
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) \
-	    $(LDLIBS) $$(pkg-config --libs yaml-0.1)
+	$(CC) $(TEST_CFLAGS) -Itests/conformance -c -o $@ $<
+
+$(B)/conformance/conf_%: tests/conformance/conf_%.c $(CONF_COMMON) $(LIB) | test-deps
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -Itests/conformance $(LDFLAGS) -o $@ $< \
+	    $(CONF_COMMON) $(LIB) $(LDLIBS) $$(pkg-config --libs yaml-0.1)
 
 check: test-deps all unit conformance e2e live faults caps layers lint
 

@@ -20,116 +20,11 @@
 #include "aa_input.h"
 #include "aa_msg.h"
 #include "aa_report.h"
+#include "common.h"
 
 #define CORPUS_NOW	1735689600	/* as conf_dkim.c: 2025-01-01 */
 #define BOUNDARY	"=_aa_dsn_spike_7f3c9e1d0b"
 
-/* Append s as a zone-file quoted string, any octet kept (\DDD). */
-static void
-put_quoted(FILE *z, const char *s, size_t len)
-{
-	size_t i;
-	unsigned char c;
-
-	fputc('"', z);
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(z, "\\%c", c);
-		else if (c < 0x20 || c > 0x7e)
-			fprintf(z, "\\%03u", c);
-		else
-			fputc(c, z);
-	}
-	fputc('"', z);
-}
-
-static void
-put_txt(FILE *z, const char *name, json_t *v)
-{
-	json_t *strs = json_object_get(v, "txt_strings"), *s;
-	const char *txt;
-	size_t i, len, l;
-
-	fprintf(z, "%s. 300 IN TXT", name);
-	if (json_is_array(strs)) {
-		json_array_foreach(strs, i, s) {
-			fputc(' ', z);
-			put_quoted(z, json_string_value(s),
-			    json_string_length(s));
-		}
-		fputc('\n', z);
-		return;
-	}
-	txt = json_string_value(json_object_get(v, "txt"));
-	len = json_string_length(json_object_get(v, "txt"));
-	if (strcmp(txt, "\"\"") == 0)
-		len = 0;
-	if (len == 0)
-		fputs(" \"\"", z);
-	for (i = 0; i < len; i += l) {
-		l = len - i > 255 ? 255 : len - i;
-		fputc(' ', z);
-		put_quoted(z, txt + i, l);
-	}
-	fputc('\n', z);
-}
-
-static struct aa_dns *
-dns_for(json_t *dns, const char *file)
-{
-	struct aa_dns_config cfg = { .offline = true };
-	struct aa_dns *d;
-	const char *name, *e;
-	char *text = NULL, err[512];
-	size_t len = 0;
-	json_t *v;
-	FILE *z;
-
-	if (aa_dns_new(&cfg, &d, err, sizeof(err)) != AA_OK)
-		return NULL;
-	z = open_memstream(&text, &len);
-	json_object_foreach(dns, name, v) {
-		e = json_string_value(json_object_get(v, "error"));
-		if (e == NULL)
-			put_txt(z, name, v);
-		else if (strcmp(e, "NXDOMAIN") == 0)
-			fprintf(z, ";! nxdomain %s.\n", name);
-		else if (strcmp(e, "TIMEOUT") == 0)
-			fprintf(z, ";! timeout %s.\n", name);
-		else
-			fprintf(z, ";! servfail %s.\n", name);
-	}
-	fclose(z);
-	if (aa_dns_load_zone_text(d, file, text, len, err, sizeof(err)) !=
-	    AA_OK) {
-		fprintf(stderr, "%s: zone: %s\n", file, err);
-		aa_dns_free(d);
-		d = NULL;
-	}
-	free(text);
-	return d;
-}
-
-static struct aa_msg *
-read_msg(const char *dir, const char *file)
-{
-	char path[1024], err[256];
-	struct aa_msg *m = NULL;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/dkim/%s", dir, file);
-	if ((fp = fopen(path, "rb")) == NULL) {
-		perror(path);
-		return NULL;
-	}
-	if (aa_msg_read(fp, NULL, &m, err, sizeof(err)) != AA_OK) {
-		fprintf(stderr, "%s: %s\n", path, err);
-		m = NULL;
-	}
-	fclose(fp);
-	return m;
-}
 
 /*
  * A DSN as Postfix writes one, the returned part holding len octets at
@@ -290,8 +185,8 @@ main(void)
 	}
 	json_array_foreach(index, i, e) {
 		file = json_string_value(json_object_get(e, "file"));
-		bare = read_msg(dir, file);
-		dns = dns_for(json_object_get(e, "dns"), file);
+		bare = conf_read_msg(dir, file);
+		dns = conf_dns_for(json_object_get(e, "dns"), file);
 		for (k = 0; k < 2; k++) {
 			why = "the bare message does not read";
 			got[0] = '\0';
