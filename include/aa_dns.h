@@ -205,5 +205,13 @@ enum aa_status	 aa_dns_name_normalize(const char *, char **out);
  * below 0x20 or above 0x7E, \" and \\ escaped.  Caller frees.
  */
 char		*aa_dns_escape_text(const uint8_t *, size_t);
+/* 32 nibble labels of 2 octets, "ip6.arpa" and the NUL. */
+#define AA_DNS_REVERSE_LEN	(16 * 4 + 8 + 1)
+/*
+ * The name a PTR lookup of an address asks: in-addr.arpa (RFC 1035 3.5)
+ * for family 4 (addr holds 4 octets), else ip6.arpa (RFC 3596 2.5).
+ */
+void		 aa_dns_reverse_name(const uint8_t *addr, int family,
+		    char buf[AA_DNS_REVERSE_LEN]);
 
 #endif /* AA_DNS_H */

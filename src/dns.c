@@ -738,3 +738,26 @@ aa_answer_is_void(const struct aa_answer *a)
 	return a->rcode == AA_RCODE_NXDOMAIN ||
 	    (a->rcode == AA_RCODE_NOERROR && a->nrr == 0);
 }
+
+void
+aa_dns_reverse_name(const uint8_t *addr, int family,
+    char buf[AA_DNS_REVERSE_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	char *q = buf;
+	int i;
+
+	if (family == 4) {
+		snprintf(buf, AA_DNS_REVERSE_LEN, "%u.%u.%u.%u.in-addr.arpa",
+		    addr[3], addr[2], addr[1], addr[0]);
+		return;
+	}
+	/* RFC 3596 2.5: one label per nibble, the low nibble first. */
+	for (i = 15; i >= 0; i--) {
+		*q++ = hex[addr[i] & 0x0f];
+		*q++ = '.';
+		*q++ = hex[addr[i] >> 4];
+		*q++ = '.';
+	}
+	memcpy(q, "ip6.arpa", sizeof("ip6.arpa"));
+}

@@ -34,14 +34,26 @@ already(const struct aa_report *rep, enum aa_code code, const char *msg)
 	return false;
 }
 
-static bool
-already_stripped(const struct aa_report *rep, enum aa_code code,
-    const char *msg, const char *subject)
+/* The message without a leading "subject: ": it is printed beside it. */
+static const char *
+strip_subject(const char *msg, const char *subject)
 {
 	size_t n = strlen(subject);
 
-	return strncmp(msg, subject, n) == 0 && strncmp(msg + n, ": ", 2) ==
-	    0 && already(rep, code, msg + n + 2);
+	if (strncmp(msg, subject, n) == 0 && strncmp(msg + n, ": ", 2) == 0)
+		return msg + n + 2;
+	return msg;
+}
+
+/* The zone file and line of the record a finding comes from, if any. */
+static void
+set_origin(struct aa_report *rep, struct aa_finding *f, const char *file,
+    unsigned line)
+{
+	if (file == NULL)
+		return;
+	f->origin.file = aa_report_strdup(rep, file);
+	f->origin.line = line;
 }
 
 /* Notes to findings; subject is the audited domain (design.md 3a). */
@@ -58,21 +70,14 @@ take_notes(struct aa_report *rep, const struct spf_ctx *c,
 
 		if (lint && !lint_only(n->code))
 			continue;
+		msg = strip_subject(n->message, subject);
 		if (already(rep, n->code, n->message) ||
-		    already_stripped(rep, n->code, n->message, subject))
+		    already(rep, n->code, msg))
 			continue;
-		msg = n->message;
-		/* The subject is printed beside the message: no echo. */
-		if (strncmp(msg, subject, strlen(subject)) == 0 &&
-		    strncmp(msg + strlen(subject), ": ", 2) == 0)
-			msg += strlen(subject) + 2;
 		f = aa_report_add(rep, n->code, subject, "%s", msg);
 		if (n->error)
 			f->severity = AA_SEV_ERROR;
-		if (n->file != NULL) {
-			f->origin.file = aa_report_strdup(rep, n->file);
-			f->origin.line = n->line;
-		}
+		set_origin(rep, f, n->file, n->line);
 	}
 }
 
@@ -168,10 +173,8 @@ result_finding(struct aa_report *rep, const struct spf_ctx *c,
 		return;
 	}
 	/* The record that holds the matched term. */
-	if (f != NULL && c->matched_file != NULL) {
-		f->origin.file = aa_report_strdup(rep, c->matched_file);
-		f->origin.line = c->matched_line;
-	}
+	if (f != NULL)
+		set_origin(rep, f, c->matched_file, c->matched_line);
 }
 
 static void
@@ -228,18 +231,16 @@ helo_check(struct aa_dns *dns, struct aa_report *rep, const char *ip,
 	if (!spf_domain_valid(helo))
 		return;
 	spf_ctx_init(&c, dns);
-	if (spf_parse_ip(ip, c.ip, &c.family)) {
-		spf_set_sender(&c, NULL, helo);
+	if (spf_ctx_client(&c, ip, helo, NULL)) {
 		r = spf_check_host(&c, helo);
 		rep->spf->helo_result = aa_spf_result_str(r);
-		if (r == AA_SPF_FAIL &&
-		    (f = aa_report_add(rep, AA_F_SPF_HELO_FAIL, subject, "the "
-			    "HELO name %s does not authorise %s ('%s' in %s "
-			    "matched); receivers that check HELO first may "
+		if (r == AA_SPF_FAIL) {
+			f = aa_report_add(rep, AA_F_SPF_HELO_FAIL, subject,
+			    "the HELO name %s does not authorise %s ('%s' in "
+			    "%s matched); receivers that check HELO first may "
 			    "reject", helo, ip, c.matched_term,
-			    c.matched_domain)) != NULL && c.matched_file != NULL) {
-			f->origin.file = aa_report_strdup(rep, c.matched_file);
-			f->origin.line = c.matched_line;
+			    c.matched_domain);
+			set_origin(rep, f, c.matched_file, c.matched_line);
 		}
 	}
 	spf_ctx_free(&c);
@@ -254,11 +255,10 @@ evaluate(struct aa_dns *dns, struct aa_report *rep,
 	struct spf_ctx c;
 
 	spf_ctx_init(&c, dns);
-	if (!spf_parse_ip(p->ip, c.ip, &c.family)) {
+	if (!spf_ctx_client(&c, p->ip, p->helo, p->mail_from)) {
 		spf_ctx_free(&c);
 		return;
 	}
-	spf_set_sender(&c, p->mail_from, p->helo);
 	c.default_exp = p->default_exp;
 	r = spf_run(&c, domain);
 	s->result = aa_spf_result_str(r);

@@ -54,7 +54,8 @@ spf_note(struct spf_ctx *c, enum aa_code code, const char *subject,
 	va_end(ap);
 }
 
-bool
+/* Parse "a.b.c.d" or an IPv6 address; IPv4-mapped becomes IPv4. */
+static bool
 spf_parse_ip(const char *s, uint8_t ip[16], int *family)
 {
 	static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -482,22 +483,13 @@ validate_ptrs(struct spf_ctx *c)
 {
 	uint16_t type = c->family == 4 ? AA_TYPE_A : AA_TYPE_AAAA;
 	const struct aa_answer *ans, *addr;
-	char rev[80];
-	size_t i, j, n = 0, o = 0;
-	int k;
+	char rev[AA_DNS_REVERSE_LEN];
+	size_t i, j, n = 0;
 
 	if (c->ptrs_done)
 		return;
 	c->ptrs_done = true;
-	if (c->family == 4)
-		snprintf(rev, sizeof(rev), "%u.%u.%u.%u.in-addr.arpa",
-		    c->ip[3], c->ip[2], c->ip[1], c->ip[0]);
-	else {
-		for (k = 15; k >= 0; k--)
-			o += (size_t)snprintf(rev + o, sizeof(rev) - o,
-			    "%x.%x.", c->ip[k] & 0xf, c->ip[k] >> 4);
-		snprintf(rev + o, sizeof(rev) - o, "ip6.arpa");
-	}
+	aa_dns_reverse_name(c->ip, c->family, rev);
 	ans = spf_query(c, rev, AA_TYPE_PTR);
 	if (ans == NULL || ans->rcode != AA_RCODE_NOERROR)
 		return;
@@ -618,6 +610,22 @@ include_match(struct spf_ctx *c, const struct where *w, const char *target)
 	}
 }
 
+/* The target of w's term (mechanism or redirect); NULL: permerror. */
+static const char *
+term_target(struct spf_ctx *c, const struct where *w)
+{
+	const char *target;
+
+	c->cur_domain = w->domain;
+	if ((target = spf_target(c, w->r, w->t, w->domain, NULL)) != NULL)
+		return target;
+	c->problem = aa_arena_printf(c->a, "'%s' does not expand", w->term);
+	spf_note(c, AA_F_SPF_SYNTAX, w->domain, w->file, w->line, "%s: '%s' "
+	    "expands to more than the macro cap", w->domain, w->term);
+	c->have_cause = true;
+	return NULL;
+}
+
 static enum match
 mechanism(struct spf_ctx *c, const struct where *w)
 {
@@ -627,19 +635,8 @@ mechanism(struct spf_ctx *c, const struct where *w)
 	if (t->dns && limit_over(c, w))
 		return M_PERM;
 	if (t->kind != AA_SPF_ALL && t->kind != AA_SPF_IP4 &&
-	    t->kind != AA_SPF_IP6) {
-		c->cur_domain = w->domain;
-		target = spf_target(c, w->r, t, w->domain, NULL);
-		if (target == NULL) {
-			c->problem = aa_arena_printf(c->a, "'%s' does not "
-			    "expand", w->term);
-			spf_note(c, AA_F_SPF_SYNTAX, w->domain, w->file,
-			    w->line, "%s: '%s' expands to more than the "
-			    "macro cap", w->domain, w->term);
-			c->have_cause = true;
-			return M_PERM;
-		}
-	}
+	    t->kind != AA_SPF_IP6 && (target = term_target(c, w)) == NULL)
+		return M_PERM;
 	switch (t->kind) {
 	case AA_SPF_ALL:
 		return M_YES;
@@ -685,14 +682,8 @@ redirect(struct spf_ctx *c, const struct where *w)
 	enum aa_spf_result r;
 	const char *target;
 
-	if (limit_over(c, w))
+	if (limit_over(c, w) || (target = term_target(c, w)) == NULL)
 		return AA_SPF_PERMERROR;
-	c->cur_domain = w->domain;
-	if ((target = spf_target(c, w->r, w->t, w->domain, NULL)) == NULL) {
-		c->problem = aa_arena_printf(c->a, "'%s' does not expand",
-		    w->term);
-		return AA_SPF_PERMERROR;
-	}
 	r = check_host_depth(c, target, w);
 	/* RFC 7208 6.1: a redirect to a domain without a record. */
 	if (r == AA_SPF_NONE) {
@@ -845,9 +836,8 @@ explain(struct spf_ctx *c)
 	return text;
 }
 
-/* Set up c for a client and identities; false when ip does not parse. */
-static bool
-ctx_client(struct spf_ctx *c, const char *ip, const char *helo,
+bool
+spf_ctx_client(struct spf_ctx *c, const char *ip, const char *helo,
     const char *mail_from)
 {
 	if (ip == NULL || !spf_parse_ip(ip, c->ip, &c->family))
@@ -882,7 +872,7 @@ aa_spf_evaluate(struct aa_dns *dns, const struct aa_spf_query *q,
 
 	memset(out, 0, sizeof(*out));
 	spf_ctx_init(&c, dns);
-	if (!ctx_client(&c, q->ip, q->helo, q->mail_from)) {
+	if (!spf_ctx_client(&c, q->ip, q->helo, q->mail_from)) {
 		spf_ctx_free(&c);
 		return AA_EINVAL;
 	}

@@ -72,11 +72,15 @@ struct spf_ctx {
 
 void		 spf_ctx_init(struct spf_ctx *, struct aa_dns *);
 void		 spf_ctx_free(struct spf_ctx *);
-/* Parse "a.b.c.d" or an IPv6 address; IPv4-mapped becomes IPv4. */
-bool		 spf_parse_ip(const char *, uint8_t ip[16], int *family);
 /* Set sender, local part, sender domain from MAIL FROM and HELO. */
 void		 spf_set_sender(struct spf_ctx *, const char *mail_from,
 		    const char *helo);
+/*
+ * The client (IPv4-mapped IPv6 becomes IPv4, RFC 7208 5) and the
+ * identities; false when ip does not parse.
+ */
+bool		 spf_ctx_client(struct spf_ctx *, const char *ip,
+		    const char *helo, const char *mail_from);
 /* RFC 7208 4.3: a name we may check at all. */
 bool		 spf_domain_valid(const char *);
 /* A query of a name from a record (escaped for the DNS layer). */
@@ -105,7 +109,6 @@ struct aa_spf_tree;
 struct spf_tree_sum {
 	long long	 lookups, voids, conservative;
 	const char	*exceeded_term, *exceeded_domain;
-	bool		 over, void_over;
 };
 struct aa_spf_tree *spf_tree_build(struct aa_dns *, struct aa_report *,
 		    const char *domain, struct spf_ctx *notes_into,

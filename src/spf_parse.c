@@ -284,11 +284,9 @@ parse_domain_arg(struct aa_spf_pterm *t, const char *rec, bool cidr,
 	long n, e;
 
 	t->cidr4 = t->cidr6 = -1;
-	if (!t->has_arg) {
-		if (t->arg_len == 0)
-			return AA_OK;
-		/* a/24: only a cidr after the name. */
-	}
+	/* Without ':' only a cidr may follow the name (a/24). */
+	if (!t->has_arg && t->arg_len == 0)
+		return AA_OK;
 	if (cidr) {
 		n = split_cidr(rec + t->arg_off, t->arg_len, true, true,
 		    &t->cidr4, &t->cidr6, &bad);
@@ -329,7 +327,7 @@ parse_mechanism(struct aa_spf_pterm *t, const char *rec, size_t start,
 		    strncasecmp(s, mechanisms[i].name, nlen) == 0)
 			break;
 	if (i == sizeof(mechanisms) / sizeof(mechanisms[0])) {
-		set_error(err, t, start, "unknown mechanism %s", "");
+		set_error(err, t, start, "unknown mechanism");
 		return AA_EPARSE;
 	}
 	t->kind = mechanisms[i].kind;
@@ -393,7 +391,7 @@ parse_modifier(struct aa_spf_record *r, struct aa_spf_pterm *t,
 		if (aa_spf_macro_check(r->text + t->arg_off, t->arg_len, true,
 		    &bad, NULL) != AA_OK) {
 			set_error(err, t, t->arg_off + bad,
-			    "bad macro-string in modifier %s", "");
+			    "bad macro-string in modifier");
 			return AA_EPARSE;
 		}
 		return AA_OK;
@@ -438,8 +436,8 @@ parse_term(struct aa_spf_record *r, struct aa_spf_pterm *t,
 		t->qualifier = s[0];
 		t->explicit_qual = true;
 		if (t->len == 1) {
-			set_error(err, t, t->off, "qualifier %s without a "
-			    "mechanism", "");
+			set_error(err, t, t->off, "qualifier without a "
+			    "mechanism");
 			return AA_EPARSE;
 		}
 	}
@@ -490,7 +488,7 @@ aa_spf_parse(const char *rec, size_t len, struct aa_spf_record **out,
 		return AA_ELIMIT;
 	}
 	if (!aa_spf_is_spf1(rec, len)) {
-		set_error(err, NULL, 0, "not an SPF record (no v=spf1%s)", "");
+		set_error(err, NULL, 0, "not an SPF record (no v=spf1)");
 		return AA_EPARSE;
 	}
 	r = aa_xcalloc(1, sizeof(*r));
@@ -509,7 +507,8 @@ aa_spf_parse(const char *rec, size_t len, struct aa_spf_record **out,
 		while (i < len && r->text[i] != ' ')
 			i++;
 		if (r->nterms == AA_SPF_MAX_TERMS) {
-			set_error(err, NULL, start, "more than %s terms", "512");
+			set_error(err, NULL, start, "more than %d terms",
+			    AA_SPF_MAX_TERMS);
 			st = AA_ELIMIT;
 			break;
 		}
@@ -522,7 +521,7 @@ aa_spf_parse(const char *rec, size_t len, struct aa_spf_record **out,
 		t->len = i - start;
 		if (!term_chars_ok(r->text + start, t->len, &bad)) {
 			set_error(err, t, start + bad,
-			    "invalid character in term%s", "");
+			    "invalid character in term");
 			st = AA_EPARSE;
 			break;
 		}

@@ -28,8 +28,7 @@ struct walk {
 	struct aa_report *rep;
 	uint16_t	 atype;		/* A or AAAA: the client family */
 	int		 nodes;
-	bool		 void_over;
-	const char	*void_term, *void_domain;
+	bool		 void_over;	/* its note is made */
 	const char	*inner_term, *inner_domain;	/* the 11th term */
 	bool		 capped;	/* WALK_CAP reached */
 };
@@ -69,8 +68,6 @@ walk_query(struct walk *w, const char *name, uint16_t type,
 		return 0;
 	if (++w->c->voids > AA_SPF_VOID_LIMIT && !w->void_over) {
 		w->void_over = true;
-		w->void_term = term;
-		w->void_domain = domain;
 		spf_note(w->c, AA_F_SPF_TOO_MANY_VOID_LOOKUPS, domain, f->file,
 		    f->line, "%s: '%s' makes void lookup %d of at most %d "
 		    "(%s %s does not resolve)", domain, term, w->c->voids,

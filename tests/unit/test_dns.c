@@ -125,6 +125,16 @@ assert_rcode(const struct aa_answer *a, enum aa_rcode rc)
 	    aa_rcode_str(rc));
 }
 
+/* The answer is NOERROR with exactly one record: that record. */
+static const struct aa_rr *
+only_rr(const struct aa_answer *a)
+{
+	assert_rcode(a, AA_RCODE_NOERROR);
+	cr_assert_eq(a->nrr, 1, "%s %s: %zu records, want 1", a->qname,
+	    aa_dns_type_str(a->qtype), a->nrr);
+	return &a->rr[0];
+}
+
 static void
 assert_origin(const struct aa_answer *a, const char *origin)
 {
@@ -232,11 +242,8 @@ Test(dns, txt_multi_string)
 	struct aa_dns *d = example_layer();
 	const struct aa_answer *a = th_query(d, "multi.example.com",
 	    AA_TYPE_TXT);
-	const struct aa_rr *r;
+	const struct aa_rr *r = only_rr(a);
 
-	assert_rcode(a, AA_RCODE_NOERROR);
-	cr_assert_eq(a->nrr, 1);
-	r = &a->rr[0];
 	cr_assert_eq(r->ntxt, 3);
 	cr_assert_eq(r->txt[0].len, 7);
 	cr_assert_eq(memcmp(r->txt[0].data, "v=spf1 ", 7), 0);
@@ -259,11 +266,8 @@ Test(dns, txt_nul_octet)
 	struct aa_dns *d = example_layer();
 	const struct aa_answer *a = th_query(d, "nul.example.com",
 	    AA_TYPE_TXT);
-	const struct aa_rr *r;
+	const struct aa_rr *r = only_rr(a);
 
-	assert_rcode(a, AA_RCODE_NOERROR);
-	cr_assert_eq(a->nrr, 1);
-	r = &a->rr[0];
 	cr_assert_eq(r->ntxt, 1);
 	cr_assert_eq(r->joined.len, 3);
 	cr_assert_eq(memcmp(r->joined.data, "a\0b", 4), 0,
@@ -286,9 +290,7 @@ Test(dns, txt_presentation_escapes)
 	static const uint8_t want[] = { 200, 255, 'q', '"', 'b', '\\', 's',
 	    'c', 'a', 'f', 0xc3, 0xa9 };
 
-	assert_rcode(a, AA_RCODE_NOERROR);
-	cr_assert_eq(a->nrr, 1);
-	r = &a->rr[0];
+	r = only_rr(a);
 	cr_assert_eq(r->ntxt, 3);
 	cr_assert_eq(r->joined.len, sizeof(want));
 	cr_assert_eq(memcmp(r->joined.data, want, sizeof(want)), 0);
@@ -314,6 +316,22 @@ Test(dns, escape_text_function)
 	s = aa_dns_escape_text((const uint8_t *)"", 0);
 	cr_assert_str_eq(s, "");
 	free(s);
+}
+
+/* RFC 1035 3.5 and RFC 3596 2.5: the names a PTR lookup asks. */
+Test(dns, reverse_name)
+{
+	static const uint8_t v4[4] = { 192, 0, 2, 1 };
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0xab, 0x01 };
+	char buf[AA_DNS_REVERSE_LEN];
+
+	aa_dns_reverse_name(v4, 4, buf);
+	cr_assert_str_eq(buf, "1.2.0.192.in-addr.arpa");
+	aa_dns_reverse_name(v6, 6, buf);
+	cr_assert_str_eq(buf, "1.0.b.a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0."
+	    "0.8.b.d.0.1.0.0.2.ip6.arpa");
+	cr_assert_eq(strlen(buf) + 1, AA_DNS_REVERSE_LEN);
 }
 
 /* A quoted string over 255 octets: 255-octet strings and one warning. */
@@ -1741,6 +1759,55 @@ Test(dns, live_time_limit)
 	/* Zones still answer: the cap is on waiting for the network. */
 	assert_rcode(th_query(d, "www.example.com", AA_TYPE_A),
 	    AA_RCODE_NOERROR);
+	aa_dns_free(d);
+	close(fd);
+}
+
+/*
+ * aa_dns_set_counted: an uncounted caller (libspf2's child) refused by
+ * the time limit does not mark the budget exceeded, but the same cached
+ * refusal handed to a counted caller does, by either entry point.
+ */
+Test(dns, uncounted_refusal_marks_budget_for_counted_caller)
+{
+	unsigned port;
+	int fd = silent_server(&port);
+	struct aa_dns_config cfg = { 0 };
+	struct aa_question q = { "late.example", AA_TYPE_TXT, NULL };
+	struct aa_dns *d;
+	const struct aa_answer *a;
+	char resolver[32];
+	int64_t t0;
+
+	snprintf(resolver, sizeof(resolver), "127.0.0.1:%u", port);
+	cfg.resolver = resolver;
+	cfg.time_limit_ms = 1;
+	d = th_dns_new(&cfg);
+	t0 = aa_monotonic_ms();
+	while (aa_monotonic_ms() - t0 < 5)
+		usleep(1000);
+	cr_assert(aa_dns_set_counted(d, false));
+	assert_rcode(th_query(d, "late.example", AA_TYPE_A), AA_RCODE_BUDGET);
+	cr_assert_eq(aa_dns_query_many(d, &q, 1, &a), AA_OK);
+	assert_rcode(a, AA_RCODE_BUDGET);
+	cr_assert_not(aa_dns_budget_exceeded(d));
+	cr_assert_not(aa_dns_set_counted(d, true));
+	assert_rcode(th_query(d, "late.example", AA_TYPE_A), AA_RCODE_BUDGET);
+	cr_assert(aa_dns_budget_exceeded(d));
+	aa_dns_free(d);
+
+	/* The same through aa_dns_query_many's cache. */
+	d = th_dns_new(&cfg);
+	t0 = aa_monotonic_ms();
+	while (aa_monotonic_ms() - t0 < 5)
+		usleep(1000);
+	(void)aa_dns_set_counted(d, false);
+	cr_assert_eq(aa_dns_query_many(d, &q, 1, &a), AA_OK);
+	cr_assert_not(aa_dns_budget_exceeded(d));
+	(void)aa_dns_set_counted(d, true);
+	cr_assert_eq(aa_dns_query_many(d, &q, 1, &a), AA_OK);
+	assert_rcode(a, AA_RCODE_BUDGET);
+	cr_assert(aa_dns_budget_exceeded(d));
 	aa_dns_free(d);
 	close(fd);
 }

@@ -16,6 +16,7 @@
 #include "aa_dns.h"
 #include "aa_report.h"
 #include "aa_spf.h"
+#include "aa_utf8.h"
 #include "helpers.h"
 
 #ifndef TESTDATA
@@ -1078,4 +1079,164 @@ Test(spf, fail_finding_has_origin)
 	cr_expect_str_eq(rep->spf->matched->term, "-all");
 	aa_report_free(rep);
 	aa_dns_free(d);
+}
+
+static unsigned
+junk_rand(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+/*
+ * One zone line "jN.t.example. TXT "v=spf1 ..."" of SPF-like tokens and
+ * raw octets (as \DDD), so records are sometimes valid and often not.
+ */
+static void
+junk_record(unsigned *seed, FILE *f, int n)
+{
+	static const char *const tok[] = { "a", "mx", "ptr", "-all", "~all",
+	    "?all", "+all", "all", "include:j1.t.example",
+	    "include:j2.t.example", "redirect=j3.t.example",
+	    "redirect=j0.t.example",
+	    "exists:%{i}.j1.t.example", "a:%{d}", "a:%{ir}.%{v}.t.example",
+	    "mx:%{l}.t.example", "exp=%{h}.t.example", "ip4:192.0.2.0/24",
+	    "ip6:2001:db8::/32", "ip4:", "ip6:::/0", "a//0", "mx/33",
+	    "a:%{", "%{d99r}", "%%", "%_", "x=y", "=", ":", "/", "//",
+	    "include:", "redirect=", "exists:", "ptr:%{p}.t.example",
+	    "a:j0.t.example", "include:nx.t.example", "\\000", "\\255",
+	    "\\034", "\\092\\092", "v=spf1", "\\009", "\\013\\010" };
+	size_t ntok = sizeof(tok) / sizeof(tok[0]), k, len = 6;
+	unsigned i, terms = junk_rand(seed) % 12;
+
+	fprintf(f, "j%d.t.example. 300 IN TXT \"v=spf1", n);
+	for (i = 0; i < terms && len < 200; i++) {
+		if (junk_rand(seed) % 2)
+			fputc(' ', f);
+		if (junk_rand(seed) % 4 == 0) {
+			/* A raw octet, any value. */
+			fprintf(f, "\\%03u", junk_rand(seed) % 256);
+			len += 1;
+			continue;
+		}
+		k = junk_rand(seed) % ntok;
+		fputs(tok[k], f);
+		len += strlen(tok[k]);
+	}
+	fputs("\"\n", f);
+}
+
+/* Nothing from DNS reaches the report raw: printable ASCII or UTF-8. */
+static void
+expect_clean(const char *s, const char *what)
+{
+	size_t n, i = 0, bad;
+
+	if (s == NULL)
+		return;
+	n = strlen(s);
+	while (i < n) {
+		size_t l = aa_utf8_seq((const unsigned char *)s + i, n - i,
+		    &bad);
+
+		cr_assert(l > 0 && ((unsigned char)s[i] >= 0x20 ||
+		    s[i] == '\t'), "%s: octet %zu of '%s'", what, i, s);
+		i += l;
+	}
+}
+
+/* Junk records: every path ends in a result, caps hold, output clean. */
+Test(spf, junk_records_evaluate_cleanly)
+{
+	static const char *const ips[] = { NULL, "192.0.2.1", "2001:db8::1" };
+	static const char *const results[] = { "none", "neutral", "pass",
+	    "fail", "softfail", "temperror", "permerror" };
+	unsigned seed = 7208, round;
+	size_t i, j, k, seen[7] = { 0 };
+
+	for (round = 0; round < 120; round++) {
+		char *z = NULL;
+		size_t zl = 0;
+		FILE *f = open_memstream(&z, &zl);
+		struct aa_dns *d;
+		int n;
+
+		for (n = 0; n < 4; n++)
+			junk_record(&seed, f, n);
+		fputs("j1.t.example. 300 IN A 192.0.2.1\n", f);
+		fclose(f);
+		d = th_dns_from_zone(z, true);
+		for (i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
+			struct aa_report *rep = check(d, "j0.t.example", ips[i],
+			    false);
+			bool known = false;
+
+			if (ips[i] == NULL)
+				cr_expect_null(rep->spf->result, "%s", z);
+			else {
+				cr_assert_not_null(rep->spf->result, "%s", z);
+				for (k = 0; k < 7; k++)
+					if (strcmp(rep->spf->result,
+					    results[k]) == 0) {
+						known = true;
+						seen[k]++;
+					}
+				cr_expect(known, "result %s: %s",
+				    rep->spf->result, z);
+			}
+			cr_expect_leq(rep->spf->lookups.count.v, 60, "%s", z);
+			expect_clean(rep->spf->record, "record");
+			for (j = 0; j < rep->findings.n; j++)
+				expect_clean(rep->findings.v[j].message,
+				    "finding");
+			aa_report_free(rep);
+		}
+		aa_dns_free(d);
+		free(z);
+	}
+	/* The junk reached the evaluator, not only the parser's errors. */
+	cr_expect_gt(seen[6], 0, "no permerror");
+	cr_expect_gt(seen[1] + seen[2] + seen[3] + seen[4], 0,
+	    "no record was ever evaluated");
+}
+
+/*
+ * A target over the macro output cap: permerror with one spf-syntax
+ * finding at the record, for a mechanism and for redirect= alike.
+ */
+Test(spf, target_over_macro_cap)
+{
+	static const char *const kinds[] = { "a:", "redirect=" };
+	char label[51], name[256], zone[1024], *p;
+	size_t i, k, n;
+	struct aa_dns *d;
+	struct aa_report *rep;
+	const struct aa_finding *f;
+
+	memset(label, 'x', 50);
+	label[50] = '\0';
+	snprintf(name, sizeof(name), "%s.%s.%s.%s.t.example", label, label,
+	    label, label);
+	for (k = 0; k < 2; k++) {
+		/* 50 * %{d} of 213 octets: over the 8192-octet cap. */
+		p = zone + snprintf(zone, sizeof(zone), "%s. 300 IN TXT "
+		    "\"v=spf1 %s", name, kinds[k]);
+		for (i = 0; i < 50; i++)
+			p += snprintf(p, 5, "%%{d}");
+		snprintf(p, sizeof(zone) - (size_t)(p - zone), "\"\n");
+		d = th_dns_from_zone(zone, true);
+		rep = check(d, name, "192.0.2.1", false);
+		cr_expect_str_eq(rep->spf->result, "permerror", "%s", kinds[k]);
+		cr_assert_not_null(f = finding(rep, AA_F_SPF_SYNTAX), "%s",
+		    kinds[k]);
+		cr_expect(strstr(f->message, "macro cap") != NULL, "%s",
+		    f->message);
+		cr_expect_str_eq(f->origin.file, "test.zone");
+		cr_expect_eq(f->origin.line, 1);
+		for (i = 0, n = 0; i < rep->findings.n; i++)
+			n += rep->findings.v[i].code == AA_F_SPF_SYNTAX;
+		cr_expect_eq(n, 1, "%s: %zu spf-syntax findings", kinds[k], n);
+		aa_report_free(rep);
+		aa_dns_free(d);
+	}
 }
