@@ -84,10 +84,13 @@ enum aa_eol	 aa_msg_eol(const struct aa_msg *);
 const char	*aa_msg_mbox_from(const struct aa_msg *);
 /*
  * The message with every bare LF made CRLF (bare CR left alone), built on
- * first use and owned by the message; aa_msg_bytes() itself when there is
+ * first use and owned by the message (a cache: the message stays const,
+ * so not for concurrent first use); aa_msg_bytes() itself when there is
  * no bare LF.
  */
-const uint8_t	*aa_msg_crlf(struct aa_msg *, size_t *len);
+const uint8_t	*aa_msg_crlf(const struct aa_msg *, size_t *len);
+/* aa_msg_body_offset() in aa_msg_crlf()'s view. */
+size_t		 aa_msg_crlf_body_offset(const struct aa_msg *);
 /*
  * A field's value unfolded (CRLF/LF before WSP removed), leading and
  * trailing white space trimmed; caller frees.  Bytes are kept as they are

@@ -18,6 +18,12 @@ enum aa_status	 aa_dkim_b64_decode(const char *, uint8_t **out,
 		    size_t *outlen);
 char		*aa_dkim_b64_encode(const uint8_t *, size_t);
 
+/*
+ * libopendkim's dkim_get_key() reads a key record into a 1024-octet
+ * buffer (BUFRSZ): a longer record fails at OpenDKIM receivers.
+ */
+#define AA_DKIM_ODKIM_MAX_RECORD	1024
+
 #define AA_DKIM_BH_UNTESTED	(-1)
 #define AA_DKIM_BH_MATCH	0
 #define AA_DKIM_BH_MISMATCH	1

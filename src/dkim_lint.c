@@ -13,6 +13,7 @@
 #include "aa_dns.h"
 #include "aa_report.h"
 #include "aa_xmalloc.h"
+#include "dkim_int.h"
 
 struct guess {
 	const char	*selector, *provider;
@@ -73,11 +74,12 @@ lint_record(struct aa_report *rep, const char *name,
 		    "has %u bits: valid, but RFC 8301 3.2 asks for at least "
 		    "2048", k->bits)->severity = AA_SEV_WARNING;
 	/* OpenDKIM's dkim_get_key() reads 1024 octets of the record. */
-	if (reclen > 1024)
+	if (reclen > AA_DKIM_ODKIM_MAX_RECORD)
 		aa_report_add(rep, AA_F_DKIM_KEY_TOO_LARGE, name, "the key "
 		    "record is %zu octets: OpenDKIM receivers read only the "
-		    "first 1024 and fail every signature; shorten the record "
-		    "or use a 2048-bit key", reclen)->severity =
+		    "first %d and fail every signature; shorten the record "
+		    "or use a 2048-bit key", reclen,
+		    AA_DKIM_ODKIM_MAX_RECORD)->severity =
 		    AA_SEV_WARNING;
 	if (k->testing)
 		aa_report_add(rep, AA_F_DKIM_TESTING, name, "the key has t=y "
@@ -127,22 +129,20 @@ lint_answer(struct aa_report *rep, const char *name,
 	}
 }
 
-/* One key: a report entry, its findings; true when no error. */
+/* One key, at name: a report entry, its findings; true when no error. */
 static bool
 lint(struct aa_report *rep, const char *domain, const char *selector,
-    const struct aa_answer *a, const char *provider)
+    const char *name, const struct aa_answer *a, const char *provider)
 {
 	struct aa_dkim_keyrec k;
 	struct aa_dkim_sig *s;
 	struct aa_finding *f;
-	char *name;
 	bool clean = true;
 	size_t i;
 
 	if (rep->dkim == NULL)
 		rep->dkim = aa_arena_alloc(rep->arena, sizeof(*rep->dkim));
 	memset(&k, 0, sizeof(k));
-	name = aa_xasprintf("%s._domainkey.%s", selector, domain);
 	s = AA_VEC_PUSH(rep->arena, rep->dkim->signatures);
 	s->domain = aa_report_strdup(rep, domain);
 	s->selector = aa_report_strdup(rep, selector);
@@ -171,7 +171,6 @@ lint(struct aa_report *rep, const char *domain, const char *selector,
 		}
 	}
 	aa_dkim_key_clear(&k);
-	free(name);
 	return clean;
 }
 
@@ -182,6 +181,7 @@ aa_dkim_lint_key(struct aa_dns *dns, struct aa_report *rep,
 	const struct aa_answer *a;
 	const char *provider = NULL;
 	char *name;
+	bool clean;
 	size_t i;
 
 	if (guessed)
@@ -195,11 +195,13 @@ aa_dkim_lint_key(struct aa_dns *dns, struct aa_report *rep,
 		free(name);
 		return false;
 	}
-	free(name);
 	/* A guess that finds nothing, or cannot tell, is not reported. */
 	if (guessed && (a->rcode != AA_RCODE_NOERROR || a->nrr == 0))
-		return false;
-	return lint(rep, domain, selector, a, provider);
+		clean = false;
+	else
+		clean = lint(rep, domain, selector, name, a, provider);
+	free(name);
+	return clean;
 }
 
 size_t
@@ -223,8 +225,8 @@ aa_dkim_lint_guesses(struct aa_dns *dns, struct aa_report *rep,
 	for (i = 0; i < NGUESSES; i++) {
 		if (a[i] != NULL && a[i]->rcode == AA_RCODE_NOERROR &&
 		    a[i]->nrr > 0) {
-			(void)lint(rep, domain, guesses[i].selector, a[i],
-			    guesses[i].provider);
+			(void)lint(rep, domain, guesses[i].selector, names[i],
+			    a[i], guesses[i].provider);
 			found++;
 		}
 		free(names[i]);

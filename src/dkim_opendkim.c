@@ -21,9 +21,6 @@
 #include "aa_xmalloc.h"
 #include "dkim_int.h"
 
-/* libopendkim reads a key record into a 1024-octet buffer (BUFRSZ). */
-#define ODKIM_KEY_BUF	1024
-
 struct odkim_ctx {
 	struct aa_dns	*dns;
 	struct aa_dkim_crypto *c;

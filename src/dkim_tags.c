@@ -585,6 +585,25 @@ sig_query(struct aa_dkim_sigtags *g, const struct aa_dkim_tag *t)
 		    "q=%.40s offers no dns/txt key query", g->q);
 }
 
+/* b= and bh=: non-empty base64 (3.5); the copy has FWS removed. */
+static char *
+sig_b64(struct aa_dkim_sigtags *g, const struct aa_dkim_tag *t,
+    const char *tag)
+{
+	uint8_t *bin;
+	size_t binlen;
+	char *v;
+
+	if (t == NULL)
+		return NULL;
+	v = dup_nofws(t);
+	if (*v == '\0' || aa_dkim_b64_decode(v, &bin, &binlen) != AA_OK)
+		sig_fail(g, AA_DKIM_SIG_SYNTAX, "%s= is not base64", tag);
+	else
+		free(bin);
+	return v;
+}
+
 /* The required tags, in the order RFC 6376 3.5 lists them. */
 static const char *const sig_required[] = {
 	"v", "a", "b", "bh", "d", "h", "s"
@@ -595,8 +614,7 @@ aa_dkim_sig_parse(const uint8_t *p, size_t len, struct aa_dkim_sigtags *g)
 {
 	struct aa_dkim_tag tags[AA_DKIM_MAX_TAGS];
 	const struct aa_dkim_tag *t;
-	uint8_t *bin;
-	size_t n, i, binlen;
+	size_t n, i;
 	enum aa_status st;
 	char err[160];
 
@@ -638,22 +656,8 @@ aa_dkim_sig_parse(const uint8_t *p, size_t len, struct aa_dkim_sigtags *g)
 	sig_times(g, tag_find(tags, n, "t"), tag_find(tags, n, "x"),
 	    tag_find(tags, n, "l"));
 	sig_query(g, tag_find(tags, n, "q"));
-	if ((t = tag_find(tags, n, "b")) != NULL) {
-		g->b = dup_nofws(t);
-		if (*g->b == '\0' || aa_dkim_b64_decode(g->b, &bin,
-		    &binlen) != AA_OK)
-			sig_fail(g, AA_DKIM_SIG_SYNTAX, "b= is not base64");
-		else
-			free(bin);
-	}
-	if ((t = tag_find(tags, n, "bh")) != NULL) {
-		g->bh = dup_nofws(t);
-		if (*g->bh == '\0' || aa_dkim_b64_decode(g->bh, &bin,
-		    &binlen) != AA_OK)
-			sig_fail(g, AA_DKIM_SIG_SYNTAX, "bh= is not base64");
-		else
-			free(bin);
-	}
+	g->b = sig_b64(g, tag_find(tags, n, "b"), "b");
+	g->bh = sig_b64(g, tag_find(tags, n, "bh"), "bh");
 	return g->error == AA_DKIM_SIG_OK ? AA_OK : AA_EPARSE;
 }
 

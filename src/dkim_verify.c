@@ -25,9 +25,6 @@
  */
 #define F_MALFORMED	AA_F_DKIM_SIGNATURE_INVALID
 
-/* libopendkim reads at most this much of a key record (BUFRSZ). */
-#define ODKIM_MAX_RECORD	1024
-
 /* Headers an attacker most wants to add a copy of (RFC 6376 8.15). */
 static const char *const oversign[] = { "from", "subject", "to" };
 
@@ -217,7 +214,7 @@ fits_opendkim(const struct aa_dkim_keyrec *k)
 	size_t keylen = k->k == AA_DKIM_K_ED25519 ? k->keylen : k->spkilen;
 
 	/* "v=DKIM1; k=rsa; p=" and the base64 (dkim_opendkim.c). */
-	return 18 + (keylen + 2) / 3 * 4 <= ODKIM_MAX_RECORD;
+	return 18 + (keylen + 2) / 3 * 4 <= AA_DKIM_ODKIM_MAX_RECORD;
 }
 
 static const char *
@@ -335,13 +332,13 @@ warnings(struct aa_report *rep, const struct sigwork *w,
 		    (unsigned long long)w->g.l);
 	/* OpenDKIM's dkim_get_key() reads 1024 octets of the record. */
 	if (w->have_key && !w->soft && w->keyrr != NULL &&
-	    w->keyrr->joined.len > ODKIM_MAX_RECORD)
+	    w->keyrr->joined.len > AA_DKIM_ODKIM_MAX_RECORD)
 		aa_report_add(rep, AA_F_DKIM_KEY_TOO_LARGE, w->name, "the key "
 		    "record is %zu octets: OpenDKIM receivers read only the "
 		    "first %d and fail the signature; shorten the record "
 		    "(drop n= notes) or use a 2048-bit key",
-		    w->keyrr->joined.len, ODKIM_MAX_RECORD)->severity =
-		    AA_SEV_WARNING;
+		    w->keyrr->joined.len,
+		    AA_DKIM_ODKIM_MAX_RECORD)->severity = AA_SEV_WARNING;
 	if (w->have_key && w->k.testing)
 		aa_report_add(rep, AA_F_DKIM_TESTING, w->name, "the key has "
 		    "t=y (testing): receivers may treat the signature as "
@@ -438,20 +435,6 @@ mbox_unquote(const uint8_t *p, size_t len, size_t body, size_t *outlen)
 	return o;
 }
 
-/* Offset of the body in CRLF bytes: after the first empty line. */
-static size_t
-body_start(const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	if (len >= 2 && p[0] == '\r' && p[1] == '\n')
-		return 2;
-	for (i = 0; i + 3 < len; i++)
-		if (memcmp(p + i, "\r\n\r\n", 4) == 0)
-			return i + 4;
-	return len;
-}
-
 /* Run libopendkim over bytes for the signatures marked in want. */
 static void
 crypto(struct aa_dns *dns, struct sigwork *w, size_t n, const uint8_t *p,
@@ -494,11 +477,12 @@ pending(const struct sigwork *w, size_t n, bool *want)
  */
 static void
 diagnose_body(struct aa_dns *dns, struct aa_report *rep, struct sigwork *w,
-    size_t n, const uint8_t *p, size_t len)
+    size_t n, const struct aa_msg *msg)
 {
 	struct aa_dkim_crypto *alt = aa_xcalloc(n, sizeof(*alt));
 	bool *want = aa_xcalloc(n, sizeof(*want));
-	size_t i, k = 0, ulen;
+	size_t i, k = 0, len, ulen;
+	const uint8_t *p = aa_msg_crlf(msg, &len);
 	uint8_t *u;
 
 	for (i = 0; i < n; i++) {
@@ -506,7 +490,7 @@ diagnose_body(struct aa_dns *dns, struct aa_report *rep, struct sigwork *w,
 		    w[i].c.bh == AA_DKIM_BH_MISMATCH;
 		k += want[i];
 	}
-	if (k > 0 && (u = mbox_unquote(p, len, body_start(p, len),
+	if (k > 0 && (u = mbox_unquote(p, len, aa_msg_crlf_body_offset(msg),
 	    &ulen)) != NULL) {
 		crypto(dns, w, n, u, ulen, want, alt);
 		free(u);
@@ -648,7 +632,6 @@ aa_dkim_verify(struct aa_dns *dns, struct aa_report *rep,
 {
 	size_t max = params->max_sigs != 0 ? params->max_sigs :
 	    AA_DKIM_MAX_SIGS, total, n, i, len;
-	struct aa_msg *copy = NULL;
 	struct sigwork *w;
 	const uint8_t *p;
 	bool *want;
@@ -676,11 +659,7 @@ aa_dkim_verify(struct aa_dns *dns, struct aa_report *rep,
 		rule_8301(&w[i]);
 	}
 	/* An LF-only or mixed file is verified as CRLF (RFC 5322 2.1). */
-	p = aa_msg_bytes(msg, &len);
-	if (aa_msg_eol(msg) == AA_EOL_LF || aa_msg_eol(msg) == AA_EOL_MIXED) {
-		if (aa_msg_parse(p, len, NULL, &copy, NULL, 0) == AA_OK)
-			p = aa_msg_crlf(copy, &len);
-	}
+	p = aa_msg_crlf(msg, &len);
 	want = aa_xcalloc(n, sizeof(*want));
 	if (pending(w, n, want) > 0) {
 		struct aa_dkim_crypto *c = aa_xcalloc(n, sizeof(*c));
@@ -691,7 +670,7 @@ aa_dkim_verify(struct aa_dns *dns, struct aa_report *rep,
 				w[i].c = c[i];
 		free(c);
 		if (!params->headers_only)
-			diagnose_body(dns, rep, w, n, p, len);
+			diagnose_body(dns, rep, w, n, msg);
 	}
 	for (i = 0; i < n; i++) {
 		if (!w[i].decided && w[i].have_key && !want[i]) {
@@ -716,7 +695,6 @@ aa_dkim_verify(struct aa_dns *dns, struct aa_report *rep,
 		    "verified", total, n)->severity = AA_SEV_WARNING;
 	free(want);
 	work_free(w, n);
-	aa_msg_free(copy);
 	return AA_OK;
 }
 

@@ -5,7 +5,6 @@
  * empty lines, each field in header syntax with folding.  Pure: no DNS,
  * no clock, no output.
  */
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -433,38 +432,6 @@ aa_reply_provider(const char *reply, const char *remote_mta)
 	return NULL;
 }
 
-/* Parse an address of at most 45 octets at s, ending at a non-address. */
-static bool
-parse_ip(const char *s, char *out, size_t outlen)
-{
-	char buf[64];
-	struct in6_addr a6;
-	struct in_addr a4;
-	size_t i;
-
-	if (msg_prefix((const uint8_t *)s, strlen(s), "IPv6:"))
-		s += 5;
-	for (i = 0; i < sizeof(buf) - 1 && (is_digit((uint8_t)s[i]) ||
-	    (s[i] >= 'a' && s[i] <= 'f') || (s[i] >= 'A' && s[i] <= 'F') ||
-	    s[i] == '.' || s[i] == ':'); i++)
-		buf[i] = s[i];
-	/* The address must end there: "[cafe::zz]" names none. */
-	if ((s[i] >= 'g' && s[i] <= 'z') || (s[i] >= 'G' && s[i] <= 'Z') ||
-	    s[i] == '_' || s[i] == '-')
-		return false;
-	while (i > 0 && buf[i - 1] == '.')
-		i--;
-	buf[i] = '\0';
-	if (i == 0 || i >= sizeof(buf) - 2)
-		return false;
-	if (inet_pton(AF_INET, buf, &a4) == 1)
-		return inet_ntop(AF_INET, &a4, out, (socklen_t)outlen) != NULL;
-	if (inet_pton(AF_INET6, buf, &a6) == 1)
-		return inet_ntop(AF_INET6, &a6, out, (socklen_t)outlen) !=
-		    NULL;
-	return false;
-}
-
 /*
  * The client address in a reply.  Gmail writes "with ip: [ip]", Yahoo
  * "with ip [ip]", others "[ip]" (design.md 3a).  A bracket that does not
@@ -485,11 +452,11 @@ aa_reply_ip(const char *reply, char *out, size_t outlen)
 		s = (const char *)p + 7;
 		while (*s == ':' || *s == ' ' || *s == '[')
 			s++;
-		if (parse_ip(s, out, outlen))
+		if (msg_ip(s, strlen(s), true, out, outlen))
 			return true;
 	}
 	for (s = strchr(reply, '['); s != NULL; s = strchr(s + 1, '['))
-		if (parse_ip(s + 1, out, outlen))
+		if (msg_ip(s + 1, strlen(s + 1), true, out, outlen))
 			return true;
 	return false;
 }

@@ -24,9 +24,9 @@
 
 #define ADDR_LEN	INET6_ADDRSTRLEN
 #define NAME_LEN	256
-#define FROM_SHOWN	200
+#define FROM_SHOWN	200	/* octets of a From value quoted in a finding */
 #define AA_XSTR(x)	#x
-#define AA_STR(x)	AA_XSTR(x)	/* octets of a From value quoted in a finding */
+#define AA_STR(x)	AA_XSTR(x)	/* a macro's value as a string */
 
 /* A field's unfolded value in the report arena (NUL ends it). */
 static char *
@@ -257,12 +257,6 @@ recover_bounce(struct aa_report *rep, const struct aa_msg *top,
 	}
 }
 
-static const char *
-rdup(struct aa_report *rep, const char *s)
-{
-	return s != NULL ? aa_report_strdup(rep, s) : NULL;
-}
-
 static void
 fill_bounce(struct aa_report *rep, const struct aa_dsn *d)
 {
@@ -271,19 +265,19 @@ fill_bounce(struct aa_report *rep, const struct aa_dsn *d)
 	struct aa_bounce_recipient *o;
 	size_t i;
 
-	b->reporting_mta = rdup(rep, d->reporting_mta);
+	b->reporting_mta = aa_report_strdup(rep, d->reporting_mta);
 	for (i = 0; i < d->rcpts.n; i++) {
 		r = &d->rcpts.v[i];
 		o = AA_VEC_PUSH(rep->arena, b->recipients);
-		o->recipient = rdup(rep, r->recipient);
-		o->action = rdup(rep, r->action);
-		o->status = rdup(rep, r->status);
+		o->recipient = aa_report_strdup(rep, r->recipient);
+		o->action = aa_report_strdup(rep, r->action);
+		o->status = aa_report_strdup(rep, r->status);
 		if (r->code != 0)
 			o->code = AA_INT(r->code);
-		o->diagnostic = rdup(rep, r->diagnostic);
+		o->diagnostic = aa_report_strdup(rep, r->diagnostic);
 		o->provider = r->provider;	/* static strings */
 		if (b->remote_mta == NULL)
-			b->remote_mta = rdup(rep, r->remote_mta);
+			b->remote_mta = aa_report_strdup(rep, r->remote_mta);
 	}
 	if (d->returned == AA_RETURNED_MESSAGE)
 		b->returned = "message";

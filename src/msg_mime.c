@@ -66,24 +66,6 @@ note(struct aa_dsn *d, const char *what)
 }
 
 /*
- * Whether the line ln is a header field line: a name of printable ASCII
- * but ':' (RFC 5322 2.2), optional WSP (4.5.8), then a colon.
- */
-static bool
-field_line(const uint8_t *ln, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && ln[i] > 32 && ln[i] < 127 && ln[i] != ':'; i++)
-		;
-	if (i == 0)
-		return false;
-	while (i < n && (ln[i] == ' ' || ln[i] == '\t'))
-		i++;
-	return i < n && ln[i] == ':';
-}
-
-/*
  * The header of an entity ends at the first empty line (RFC 5322 2.1,
  * RFC 2045 3), or leniently at the first line that is neither a field
  * nor a continuation.  *hlen gets the header's length, *boff where the
@@ -93,7 +75,7 @@ static void
 split_entity(const uint8_t *p, size_t n, size_t *hlen, size_t *boff)
 {
 	const uint8_t *ln;
-	size_t pos = 0, next, lnlen;
+	size_t pos = 0, next, lnlen, colon;
 
 	while (pos < n) {
 		next = msg_line(p, n, pos, &ln, &lnlen);
@@ -102,7 +84,8 @@ split_entity(const uint8_t *p, size_t n, size_t *hlen, size_t *boff)
 			*boff = next;
 			return;
 		}
-		if (ln[0] != ' ' && ln[0] != '\t' && !field_line(ln, lnlen))
+		if (ln[0] != ' ' && ln[0] != '\t' &&
+		    msg_field_name(ln, lnlen, &colon) == 0)
 			break;
 		if (pos == 0 && (ln[0] == ' ' || ln[0] == '\t'))
 			break;
@@ -116,23 +99,18 @@ static char *
 hdr_get(struct aa_arena *a, const uint8_t *p, size_t hlen, const char *name)
 {
 	const uint8_t *ln;
-	size_t pos = 0, next, lnlen, k = strlen(name), i, start;
+	size_t pos = 0, next, lnlen, k = strlen(name), colon, start;
 
 	while (pos < hlen) {
 		next = msg_line(p, hlen, pos, &ln, &lnlen);
-		if (lnlen > k && msg_prefix(ln, lnlen, name)) {
-			for (i = k; i < lnlen && (ln[i] == ' ' || ln[i] == '\t');
-			    i++)
-				;
-			if (i < lnlen && ln[i] == ':') {
-				start = pos + i + 1;
-				while (next < hlen && (p[next] == ' ' ||
-				    p[next] == '\t'))
-					next = msg_line(p, hlen, next, &ln,
-					    &lnlen);
-				return msg_clean(a, p + start, next - start,
-				    HDR_VALUE_MAX);
-			}
+		if (msg_field_name(ln, lnlen, &colon) == k &&
+		    msg_prefix(ln, k, name)) {
+			start = pos + colon + 1;
+			while (next < hlen && (p[next] == ' ' ||
+			    p[next] == '\t'))
+				next = msg_line(p, hlen, next, &ln, &lnlen);
+			return msg_clean(a, p + start, next - start,
+			    HDR_VALUE_MAX);
 		}
 		pos = next;
 	}

@@ -15,6 +15,7 @@
 
 #include "aa_msg.h"
 #include "aa_xmalloc.h"
+#include "msg_int.h"
 
 #define READ_CHUNK	(64u * 1024)
 
@@ -29,9 +30,15 @@ struct aa_msg {
 	size_t			 body_off;
 	bool			 has_sep;
 	enum aa_eol		 eol;
-	const uint8_t		*crlf;		/* NULL until first asked */
-	uint8_t			*crlfbuf;	/* owned, or NULL */
-	size_t			 crlflen;
+	struct crlf_view	*crlf;		/* a cache: see aa_msg_crlf() */
+};
+
+/* The CRLF view, built on first use, so a const message can give it. */
+struct crlf_view {
+	const uint8_t		*p;		/* NULL until first asked */
+	uint8_t			*buf;		/* owned, or NULL */
+	size_t			 len;
+	size_t			 body_off;	/* of the body in p */
 };
 
 static enum aa_status	 seterr(char *, size_t, enum aa_status,
@@ -149,14 +156,12 @@ skip_mbox_line(const uint8_t *p, size_t len, char **from)
 }
 
 /*
- * Length of the field name that starts the line [p, p + n), or 0 when the
- * line is not a field.  RFC 5322 2.2 and 3.6.8: a name is one or more
- * ftext octets (printable US-ASCII but ':'); 4.5.8 (obs-optional) allows
- * WSP before the colon, which is not part of the name.  *colon gets the
- * index of the colon.
+ * RFC 5322 2.2 and 3.6.8: a name is one or more ftext octets (printable
+ * US-ASCII but ':'); 4.5.8 (obs-optional) allows WSP before the colon,
+ * which is not part of the name.
  */
-static size_t
-field_name(const uint8_t *p, size_t n, size_t *colon)
+size_t
+msg_field_name(const uint8_t *p, size_t n, size_t *colon)
 {
 	size_t i, namelen;
 
@@ -245,7 +250,7 @@ parse_header(struct aa_msg *m, const struct aa_msg_limits *lim,
 			return seterr(err, errlen, AA_EPARSE, "line %zu is a "
 			    "continuation line with no header field before it",
 			    lineno);
-		namelen = field_name(m->bytes + pos, cend - pos, &colon);
+		namelen = msg_field_name(m->bytes + pos, cend - pos, &colon);
 		if (namelen == 0 && m->nfields == 0)
 			return seterr(err, errlen, AA_EPARSE,
 			    "line %zu is not a header field", lineno);
@@ -275,6 +280,7 @@ parse_owned(uint8_t *base, size_t len, const struct aa_msg_limits *lim,
 		return seterr(err, errlen, AA_EPARSE, "empty message");
 	}
 	m = aa_xcalloc(1, sizeof(*m));
+	m->crlf = aa_xcalloc(1, sizeof(*m->crlf));
 	m->base = base;
 	skip = skip_mbox_line(base, len, &m->mbox_from);
 	m->bytes = base + skip;
@@ -392,7 +398,9 @@ aa_msg_free(struct aa_msg *m)
 	free(m->base);
 	free(m->mbox_from);
 	free(m->fields);
-	free(m->crlfbuf);
+	if (m->crlf != NULL)
+		free(m->crlf->buf);
+	free(m->crlf);
 	free(m);
 }
 
@@ -418,28 +426,9 @@ aa_msg_field(const struct aa_msg *m, size_t i)
 
 /*
  * Field names are ABNF literals, and RFC 5234 2.3 makes those
- * case-insensitive: compare ASCII letters without regard to case, and
- * without the locale.
+ * case-insensitive: msg_prefix() compares ASCII letters without regard
+ * to case, and without the locale.
  */
-static bool
-name_eq(const char *a, const char *b, size_t n)
-{
-	size_t i;
-	unsigned char x, y;
-
-	for (i = 0; i < n; i++) {
-		x = (unsigned char)a[i];
-		y = (unsigned char)b[i];
-		if (x >= 'A' && x <= 'Z')
-			x += 'a' - 'A';
-		if (y >= 'A' && y <= 'Z')
-			y += 'a' - 'A';
-		if (x != y)
-			return false;
-	}
-	return true;
-}
-
 long
 aa_msg_find(const struct aa_msg *m, const char *name, size_t n)
 {
@@ -451,7 +440,8 @@ aa_msg_find(const struct aa_msg *m, const char *name, size_t n)
 	namelen = strlen(name);
 	for (i = 0; i < m->nfields; i++) {
 		f = &m->fields[i];
-		if (f->namelen != namelen || !name_eq(f->name, name, namelen))
+		if (f->namelen != namelen || !msg_prefix(
+		    (const uint8_t *)f->name, namelen, name))
 			continue;
 		if (n-- == 0)
 			return (long)i;
@@ -499,31 +489,43 @@ aa_msg_mbox_from(const struct aa_msg *m)
  * no bare LF the message bytes are the view, and nothing is copied.
  */
 const uint8_t *
-aa_msg_crlf(struct aa_msg *m, size_t *len)
+aa_msg_crlf(const struct aa_msg *m, size_t *len)
 {
+	struct crlf_view *v = m->crlf;
 	size_t ncrlf, nbare, i, o;
 	uint8_t *out;
 
-	if (m->crlf == NULL) {
+	if (v->p == NULL) {
 		count_eol(m->bytes, m->len, &ncrlf, &nbare);
 		if (nbare == 0) {
-			m->crlf = m->bytes;
-			m->crlflen = m->len;
+			v->p = m->bytes;
+			v->len = m->len;
+			v->body_off = m->body_off;
 		} else {
 			out = aa_xmalloc(m->len + nbare);
+			v->body_off = m->len + nbare;
 			for (i = o = 0; i < m->len; i++) {
+				if (i == m->body_off)
+					v->body_off = o;
 				if (m->bytes[i] == '\n' &&
 				    (i == 0 || m->bytes[i - 1] != '\r'))
 					out[o++] = '\r';
 				out[o++] = m->bytes[i];
 			}
-			m->crlf = m->crlfbuf = out;
-			m->crlflen = o;
+			v->p = v->buf = out;
+			v->len = o;
 		}
 	}
 	if (len != NULL)
-		*len = m->crlflen;
-	return m->crlf;
+		*len = v->len;
+	return v->p;
+}
+
+size_t
+aa_msg_crlf_body_offset(const struct aa_msg *m)
+{
+	(void)aa_msg_crlf(m, NULL);
+	return m->crlf->body_off;
 }
 
 /*

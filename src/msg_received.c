@@ -29,34 +29,11 @@ is_sp(char c)
 static bool
 addr_at(const char *s, size_t n, char *out, size_t outlen)
 {
-	char buf[64];
-	struct in6_addr a6;
-	struct in_addr a4;
-	size_t i = 0;
-
 	if (n > 0 && s[0] == '[') {
 		s++;
 		n--;
 	}
-	if (n >= 5 && msg_prefix((const uint8_t *)s, n, "IPv6:")) {
-		s += 5;
-		n -= 5;
-	}
-	for (; i < n && i < sizeof(buf) - 1 && (strchr("0123456789abcdef"
-	    "ABCDEF.:", s[i]) != NULL) && s[i] != '\0'; i++)
-		buf[i] = s[i];
-	if (i < n && ((s[i] >= 'g' && s[i] <= 'z') || (s[i] >= 'G' &&
-	    s[i] <= 'Z') || s[i] == '_' || s[i] == '-'))
-		return false;
-	buf[i] = '\0';
-	if (i == 0 || i == sizeof(buf) - 1)
-		return false;
-	if (inet_pton(AF_INET, buf, &a4) == 1)
-		return inet_ntop(AF_INET, &a4, out, (socklen_t)outlen) != NULL;
-	if (inet_pton(AF_INET6, buf, &a6) == 1)
-		return inet_ntop(AF_INET6, &a6, out, (socklen_t)outlen) !=
-		    NULL;
-	return false;
+	return msg_ip(s, n, false, out, outlen);
 }
 
 /*

@@ -2,6 +2,8 @@
  * msg_util.c: small byte-string helpers of the message readers.  Message
  * data is length-counted: it may hold NUL and 8-bit octets.
  */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -120,4 +122,44 @@ msg_clean(struct aa_arena *a, const uint8_t *p, size_t n, size_t max)
 	}
 	*q = '\0';
 	return out;
+}
+
+static bool
+is_ipchar(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F') || c == '.' || c == ':';
+}
+
+bool
+msg_ip(const char *s, size_t n, bool trim_dots, char *out, size_t outlen)
+{
+	char buf[64];
+	struct in6_addr a6;
+	struct in_addr a4;
+	size_t i;
+
+	if (msg_prefix((const uint8_t *)s, n, "IPv6:")) {
+		s += 5;
+		n -= 5;
+	}
+	for (i = 0; i < n && i < sizeof(buf) - 1 && is_ipchar(s[i]); i++)
+		buf[i] = s[i];
+	if (i == sizeof(buf) - 1)
+		return false;
+	/* The address must end there: "[cafe::zz]" names none. */
+	if (i < n && ((s[i] >= 'g' && s[i] <= 'z') || (s[i] >= 'G' &&
+	    s[i] <= 'Z') || s[i] == '_' || s[i] == '-'))
+		return false;
+	while (trim_dots && i > 0 && buf[i - 1] == '.')
+		i--;
+	buf[i] = '\0';
+	if (i == 0)
+		return false;
+	if (inet_pton(AF_INET, buf, &a4) == 1)
+		return inet_ntop(AF_INET, &a4, out, (socklen_t)outlen) != NULL;
+	if (inet_pton(AF_INET6, buf, &a6) == 1)
+		return inet_ntop(AF_INET6, &a6, out, (socklen_t)outlen) !=
+		    NULL;
+	return false;
 }

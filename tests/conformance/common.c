@@ -3,6 +3,7 @@
  * entries as zone text for an offline DNS layer, and reading a message.
  */
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,26 +12,17 @@
 
 #include "aa_dns.h"
 #include "aa_msg.h"
+#include "aa_report.h"
 #include "common.h"
 
 /* Append s as a zone-file quoted string, any octet kept (\DDD). */
 static void
 put_quoted(FILE *z, const char *s, size_t len)
 {
-	size_t i;
-	unsigned char c;
+	char *esc = aa_dns_escape_text((const uint8_t *)s, len);
 
-	fputc('"', z);
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(z, "\\%c", c);
-		else if (c < 0x20 || c > 0x7e)
-			fprintf(z, "\\%03u", c);
-		else
-			fputc(c, z);
-	}
-	fputc('"', z);
+	fprintf(z, "\"%s\"", esc);
+	free(esc);
 }
 
 static void
@@ -121,3 +113,20 @@ conf_read_msg(const char *dir, const char *file)
 	return m;
 }
 
+
+void
+conf_dkim_results(const struct aa_report *rep, char *buf, size_t len)
+{
+	const struct aa_dkim_report *d = rep->dkim;
+	size_t i;
+
+	buf[0] = '\0';
+	if (d == NULL || d->signatures.n == 0) {
+		snprintf(buf, len, "none");
+		return;
+	}
+	for (i = 0; i < d->signatures.n; i++)
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+		    i > 0 ? "," : "", d->signatures.v[i].result != NULL ?
+		    d->signatures.v[i].result : "null");
+}

@@ -67,17 +67,10 @@ dkim_results(struct aa_dns *dns, const struct aa_msg *m, bool headers,
 {
 	struct aa_dkim_params params = { .now = CORPUS_NOW };
 	struct aa_report *rep = aa_report_new("message");
-	size_t i;
 
 	params.headers_only = headers;
 	(void)aa_dkim_verify(dns, rep, m, &params);
-	buf[0] = '\0';
-	if (rep->dkim == NULL || rep->dkim->signatures.n == 0)
-		snprintf(buf, len, "none");
-	for (i = 0; rep->dkim != NULL && i < rep->dkim->signatures.n; i++)
-		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
-		    i > 0 ? "," : "", rep->dkim->signatures.v[i].result ?
-		    rep->dkim->signatures.v[i].result : "null");
+	conf_dkim_results(rep, buf, len);
 	aa_report_free(rep);
 }
 

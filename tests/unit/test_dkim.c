@@ -89,6 +89,51 @@ Test(dkim_tags, nul_and_caps)
 	    2, &n, err, sizeof(err)), AA_ELIMIT);
 }
 
+static uint32_t
+xorshift(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/*
+ * Junk biased to tag-list syntax: both parsers stay within the input
+ * and either accept it or say why, with the first problem in words.
+ */
+Test(dkim_tags, junk)
+{
+	static const char alpha[] = "abhdsvpklqtx=;: \t\r\n/+=0123456789"
+	    "ABDKIM1rsa-sha256ed25519@.";
+	struct aa_dkim_sigtags g;
+	struct aa_dkim_keyrec k;
+	uint8_t *buf;
+	uint32_t s = 1234567u;
+	size_t i, n, round;
+
+	for (round = 0; round < 3000; round++) {
+		n = xorshift(&s) % 300;
+		/* Heap, exactly n octets: ASan sees any read past them. */
+		buf = malloc(n + 1);
+		for (i = 0; i < n; i++)
+			buf[i] = xorshift(&s) % 16 == 0 ?
+			    (uint8_t)xorshift(&s) :
+			    (uint8_t)alpha[xorshift(&s) % (sizeof(alpha) - 1)];
+		if (aa_dkim_sig_parse(buf, n, &g) != AA_OK) {
+			cr_assert_neq(g.error, AA_DKIM_SIG_OK);
+			cr_assert_neq(g.why[0], '\0');
+		}
+		aa_dkim_sig_clear(&g);
+		if (aa_dkim_key_parse(buf, n, &k) != AA_OK) {
+			cr_assert_neq(k.error, AA_DKIM_KEY_OK);
+			cr_assert_neq(k.why[0], '\0');
+		}
+		aa_dkim_key_clear(&k);
+		free(buf);
+	}
+}
+
 /* ---- DKIM-Signature (RFC 6376 3.5) ---- */
 
 static enum aa_status

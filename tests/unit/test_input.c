@@ -6,6 +6,8 @@
  * deep nesting, 100 MiB, 10,000 header fields): bounded, never a crash.
  */
 #define _GNU_SOURCE		/* fopencookie */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -589,6 +591,10 @@ ParameterizedTestParameters(reply, ip)
 		{ "550 5.7.509 Access denied [AM4PEPF00027A5F.eurprd04]", "" },
 		{ "[deadbeef] [cafe::zz] none here", "" },
 		{ "with ip: 999.1.1.1 [bad]", "" },
+		/* A full stop after the address is the sentence's. */
+		{ "rejected, with ip 192.0.2.44. Please", "192.0.2.44" },
+		{ "[1111111111111111111111111111111111111111111111111111111111"
+		    "1111111111]", "" },
 	};
 
 	return cr_make_param_array(struct ip_case, cases,
@@ -1119,6 +1125,42 @@ Test(hostile, garbage)
 		    AA_OK);
 		aa_dsn_free(&d);
 	}
+}
+
+/* Text fields' parsers on junk biased to their syntax: bounded, sane. */
+Test(hostile, field_parsers_garbage)
+{
+	static const char alpha[] = "[]()<>@:;,\" \\.=0123456789abcdefIPv6"
+	    "from by helo=with ip\t\r\n\xff\xc3";
+	struct aa_arena *a = aa_arena_new();
+	struct aa_strvec addrs;
+	struct aa_authres ar;
+	uint8_t bin[16];
+	char buf[600], ip[64], helo[256];
+	uint32_t s = 88172645u;
+	size_t i, j, n, round;
+
+	for (round = 0; round < 2000; round++) {
+		n = rnd(&s) % (sizeof(buf) - 1);
+		for (i = 0; i < n; i++)
+			buf[i] = rnd(&s) % 8 == 0 ? (char)(1 + rnd(&s) % 255) :
+			    alpha[rnd(&s) % (sizeof(alpha) - 1)];
+		buf[n] = '\0';
+		if (aa_reply_ip(buf, ip, sizeof(ip)))
+			cr_assert(inet_pton(AF_INET, ip, bin) == 1 ||
+			    inet_pton(AF_INET6, ip, bin) == 1, "%s", ip);
+		if (aa_received_parse(buf, ip, sizeof(ip), helo,
+		    sizeof(helo)))
+			cr_assert(inet_pton(AF_INET, ip, bin) == 1 ||
+			    inet_pton(AF_INET6, ip, bin) == 1, "%s", ip);
+		cr_assert_lt(strlen(helo), 256);
+		memset(&addrs, 0, sizeof(addrs));
+		(void)aa_addr_list(a, buf, n, &addrs);
+		for (j = 0; j < addrs.n; j++)
+			cr_assert_not_null(strchr(addrs.v[j], '@'));
+		(void)aa_authres_parse(a, buf, &ar);
+	}
+	aa_arena_free(a);
 }
 
 /* Every prefix of a real bounce (cut MIME) reads, bounded. */

@@ -274,6 +274,53 @@ ParameterizedTest(struct failure *c, msg, failures)
 }
 
 /* Each cap is inclusive: exactly at the cap parses. */
+/*
+ * Junk biased to header syntax: a message either parses, with fields and
+ * body that tile the bytes, or fails with a sentence; never a crash.
+ */
+Test(msg, junk)
+{
+	static const char alpha[] = "From: \r\n\t:ab-X";
+	struct aa_msg *m;
+	uint8_t *buf;
+	uint32_t s = 2654435761u;
+	size_t i, n, round, len;
+	char err[128];
+	enum aa_status st;
+
+	for (round = 0; round < 3000; round++) {
+		s ^= s << 13;
+		s ^= s >> 17;
+		s ^= s << 5;
+		n = s % 400;
+		buf = malloc(n + 1);
+		for (i = 0; i < n; i++) {
+			s ^= s << 13;
+			s ^= s >> 17;
+			s ^= s << 5;
+			buf[i] = s % 16 == 0 ? (uint8_t)(s >> 8) :
+			    (uint8_t)alpha[(s >> 8) % (sizeof(alpha) - 1)];
+		}
+		err[0] = '\0';
+		m = NULL;
+		st = aa_msg_parse(buf, n, NULL, &m, err, sizeof(err));
+		if (st == AA_OK) {
+			check_offsets(m);
+			(void)aa_msg_crlf(m, &len);
+			cr_assert_geq(len, aa_msg_body_offset(m));
+			cr_assert_geq(aa_msg_crlf_body_offset(m),
+			    aa_msg_body_offset(m));
+			cr_assert_leq(aa_msg_crlf_body_offset(m), len);
+			aa_msg_free(m);
+		} else {
+			cr_assert_eq(st, AA_EPARSE);
+			cr_assert_null(m);
+			cr_assert_neq(err[0], '\0');
+		}
+		free(buf);
+	}
+}
+
 Test(msg, caps_inclusive)
 {
 	struct aa_msg_limits lim = { 14, 2, 6 };
@@ -581,6 +628,9 @@ ParameterizedTestParameters(msg, crlf)
 		CRLF("A: x\r\r\n\n\r", "A: x\r\r\n\r\n\r"),
 		CRLF("A: \0\n\n\0\n", "A: \0\r\n\r\n\0\r\n"),
 		CRLF("A: 1", "A: 1"),
+		/* No empty line: the body starts at the first non-field. */
+		CRLF("A: 1\nnot a field\n\nx\n",
+		    "A: 1\r\nnot a field\r\n\r\nx\r\n"),
 	};
 
 	return cr_make_param_array(struct crlf, cases,
@@ -607,6 +657,10 @@ ParameterizedTest(struct crlf *c, msg, crlf)
 	cr_assert_eq(out2, aa_msg_bytes(m2, NULL));
 	cr_assert_eq(len3, len);
 	cr_assert_arr_eq(out2, c->want, len3);
+	/* The body is where the CRLF message's own body is. */
+	cr_assert_eq(aa_msg_crlf_body_offset(m), aa_msg_body_offset(m2),
+	    "body at %zu", aa_msg_crlf_body_offset(m));
+	cr_assert_eq(aa_msg_crlf_body_offset(m2), aa_msg_body_offset(m2));
 	cr_assert_neq(aa_msg_eol(m2), AA_EOL_LF);
 	cr_assert_neq(aa_msg_eol(m2), AA_EOL_MIXED);
 	aa_msg_free(m2);
