@@ -107,6 +107,13 @@ enum aa_status	 aa_dmarc_parse(const char *rec, size_t len,
 		    struct aa_dmarc_record *out);
 /* "none", "quarantine", "reject", or NULL. */
 const char	*aa_dmarc_pol_str(enum aa_dmarc_pol);
+/*
+ * RFC 7489 6.6.4: the disposition of failing mail under policy pol and
+ * pct (-1: absent, so 100), and in *sampled the next lower one that the
+ * mail outside pct gets (NULL when pct is absent, 0 or 100).
+ */
+void		 aa_dmarc_fail_disposition(enum aa_dmarc_pol pol, int pct,
+		    const char **disp, const char **sampled);
 
 /*
  * Identifier alignment (RFC 7489 3.1): identical names align in either

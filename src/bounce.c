@@ -196,27 +196,28 @@ rule_matches(const struct bounce_rule *r, const struct reply *q)
 	return r->phrases == NULL || any_phrase(q->low, r->phrases);
 }
 
-void
-aa_bounce_explain(int code, const char *enhanced, const char *text,
-    const char *provider, struct aa_bounce_result *res)
+/*
+ * aa_bounce_explain() with text (at most AA_BOUNCE_TEXT_MAX octets, NUL
+ * terminated) already parsed into *in_text, so that no caller parses the
+ * same reply twice.
+ */
+static void
+explain_parsed(int code, const char *enhanced, const char *text,
+    const struct aa_bounce_reply *in_text, const char *provider,
+    struct aa_bounce_result *res)
 {
 	const struct bounce_rule *r;
-	struct aa_bounce_reply in_text;
 	struct reply q;
-	size_t i, len;
+	size_t i;
 
 	memset(res, 0, sizeof(*res));
 	memset(&q, 0, sizeof(q));
-	if (text == NULL)
-		text = "";
-	len = strnlen(text, AA_BOUNCE_TEXT_MAX);
-	lower_copy(q.low, text, len);
+	lower_copy(q.low, text, strnlen(text, AA_BOUNCE_TEXT_MAX));
 	/* Codes the caller does not give come from the reply text. */
-	aa_bounce_reply_parse(text, len, &in_text);
-	q.code = code >= 200 && code <= 599 ? code : in_text.code;
+	q.code = code >= 200 && code <= 599 ? code : in_text->code;
 	enhanced_split(enhanced, &q.enh);
 	if (q.enh.subj == SUBJ_NONE)
-		enhanced_split(in_text.enhanced, &q.enh);
+		enhanced_split(in_text->enhanced, &q.enh);
 	/* RFC 5321 4.2.1: the basic code decides; else RFC 3463's class. */
 	q.cls = q.code != 0 ? q.code / 100 : q.enh.cls;
 	res->code = q.code;
@@ -238,6 +239,19 @@ aa_bounce_explain(int code, const char *enhanced, const char *text,
 		res->provider = provider_labels[r->provider];
 		return;
 	}
+}
+
+void
+aa_bounce_explain(int code, const char *enhanced, const char *text,
+    const char *provider, struct aa_bounce_result *res)
+{
+	struct aa_bounce_reply in_text;
+
+	if (text == NULL)
+		text = "";
+	aa_bounce_reply_parse(text, strnlen(text, AA_BOUNCE_TEXT_MAX),
+	    &in_text);
+	explain_parsed(code, enhanced, text, &in_text, provider, res);
 }
 
 const char *
@@ -331,22 +345,22 @@ aa_bounce_recipient_explain(const struct aa_bounce_recipient *r,
     struct aa_bounce_result *res)
 {
 	struct aa_bounce_reply rp;
-	const char *enh;
+	const char *enh, *text;
 	int code;
 
 	if (!failed_action(r->action)) {
 		memset(res, 0, sizeof(*res));
 		return;
 	}
-	aa_bounce_reply_parse(r->diagnostic, r->diagnostic != NULL ?
-	    strnlen(r->diagnostic, AA_BOUNCE_TEXT_MAX) : 0, &rp);
+	text = r->diagnostic != NULL ? r->diagnostic : "";
+	aa_bounce_reply_parse(text, strnlen(text, AA_BOUNCE_TEXT_MAX), &rp);
 	/*
 	 * The remote server's own codes first: the Status field (RFC 3464
 	 * 2.3.4) is the reporting MTA's reading of the reply.
 	 */
 	code = rp.code != 0 ? rp.code : r->code.set ? (int)r->code.v : 0;
 	enh = rp.enhanced[0] != '\0' ? rp.enhanced : r->status;
-	aa_bounce_explain(code, enh, r->diagnostic, r->provider, res);
+	explain_parsed(code, enh, text, &rp, r->provider, res);
 }
 
 /* The rank of a class for aa_bounce_main(); lower heads. */

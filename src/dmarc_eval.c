@@ -469,9 +469,9 @@ fail_sentence(struct dm_ctx *c, const struct dm_eval *e,
 }
 
 /* Disposition and sampled-out disposition of a failing message. */
-static void
-fail_disposition(enum aa_dmarc_pol pol, int pct, const char **disp,
-    const char **sampled)
+void
+aa_dmarc_fail_disposition(enum aa_dmarc_pol pol, int pct,
+    const char **disp, const char **sampled)
 {
 	*sampled = NULL;
 	if (pct == 0)
@@ -591,7 +591,8 @@ eval_7489(struct dm_ctx *c, struct dm_eval *e)
 		    "the SPF domain" : "a DKIM key");
 		return;
 	}
-	fail_disposition(e->pol, e->lk.rec.pct, &e->disp, &e->sampled);
+	aa_dmarc_fail_disposition(e->pol, e->lk.rec.pct, &e->disp,
+	    &e->sampled);
 	e->why = fail_sentence(c, e, &ids);
 	origin(rep, aa_report_add(rep, AA_F_DMARC_FAIL, e->from, "DMARC "
 	    "fails for %s (%s=%s, disposition %s): %s", e->from, e->applied,
@@ -704,7 +705,7 @@ would_7489(const struct dm_eval *e)
 
 	if (!e->usable)
 		return NULL;
-	fail_disposition(e->pol, e->lk.rec.pct, &d, &s);
+	aa_dmarc_fail_disposition(e->pol, e->lk.rec.pct, &d, &s);
 	return d;
 }
 
@@ -942,7 +943,7 @@ od_describe(struct dm_ctx *c, const struct dm_eval *e,
 		break;
 	default:
 		od->result = "fail";
-		fail_disposition(pol, o->pct < 0 ? 100 : o->pct,
+		aa_dmarc_fail_disposition(pol, o->pct < 0 ? 100 : o->pct,
 		    &od->disposition, &s);
 		break;
 	}

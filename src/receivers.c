@@ -65,6 +65,18 @@ static const struct vr_receiver receivers[AA_RCV__COUNT] = {
 	"DMARC verification and has a DMARC policy of reject."
 #define MS_515		"Access denied, sending domain [d] does not meet " \
 	"the required authentication level."
+#define G_NO_DMARC	"...sending domain doesn't have a " \
+	"DMARC record or the DMARC record doesn't specify a DMARC policy. " \
+	"Gmail requires all bulk email senders to add a DMARC record"
+#define G_BULK_SPF	"...didn't pass SPF authentication. " \
+	"Gmail requires bulk email senders to authenticate their email " \
+	"with SPF."
+#define G_BULK_DKIM	"...didn't pass DKIM authentication. " \
+	"Gmail requires bulk email senders to authenticate their email " \
+	"with DKIM."
+#define G_ALIGN		"...the From: header (RFC5322) in this " \
+	"message isn't aligned with either the authenticated SPF or DKIM " \
+	"organizational domain."
 
 static const struct vr_reply replies[] = {
 	/* R&T §2 Gmail "multiple addresses"; §3 row 15. */
@@ -152,40 +164,24 @@ static const struct vr_reply replies[] = {
 	    "SPF validation error", L, "RFC 7208 8.7; RFC 7372 3.2" },
 
 	/* R&T §2 Gmail 5.7.40; §3 row 6 (no record). */
-	{ AA_RCV_GMAIL, VR_BULK_NO_DMARC, R, 550, "5.7.40", "...sending "
-	    "domain doesn't have a DMARC record or the DMARC record doesn't "
-	    "specify a DMARC policy. Gmail requires all bulk email senders "
-	    "to add a DMARC record", L, "R&T §2 Gmail 550 5.7.40; §3 row 6" },
-	{ AA_RCV_GMAIL, VR_BULK_NO_DMARC, D, 421, "4.7.40", "...sending "
-	    "domain doesn't have a DMARC record or the DMARC record doesn't "
-	    "specify a DMARC policy. Gmail requires all bulk email senders "
-	    "to add a DMARC record", A, "R&T §2 Gmail 421 4.7.40" },
+	{ AA_RCV_GMAIL, VR_BULK_NO_DMARC, R, 550, "5.7.40", G_NO_DMARC, L,
+	    "R&T §2 Gmail 550 5.7.40; §3 row 6" },
+	{ AA_RCV_GMAIL, VR_BULK_NO_DMARC, D, 421, "4.7.40", G_NO_DMARC, A,
+	    "R&T §2 Gmail 421 4.7.40" },
 	/* R&T §2 Gmail 5.7.27; §3 row 14. */
-	{ AA_RCV_GMAIL, VR_BULK_SPF, R, 550, "5.7.27", "...didn't pass SPF "
-	    "authentication. Gmail requires bulk email senders to "
-	    "authenticate their email with SPF.", L,
+	{ AA_RCV_GMAIL, VR_BULK_SPF, R, 550, "5.7.27", G_BULK_SPF, L,
 	    "R&T §2 Gmail 550 5.7.27; §3 row 14" },
-	{ AA_RCV_GMAIL, VR_BULK_SPF, D, 421, "4.7.27", "...didn't pass SPF "
-	    "authentication. Gmail requires bulk email senders to "
-	    "authenticate their email with SPF.", A,
+	{ AA_RCV_GMAIL, VR_BULK_SPF, D, 421, "4.7.27", G_BULK_SPF, A,
 	    "R&T §2 Gmail 421 4.7.27; §3 row 14" },
 	/* R&T §2 Gmail 5.7.30; §3 row 13. */
-	{ AA_RCV_GMAIL, VR_BULK_DKIM, R, 550, "5.7.30", "...didn't pass "
-	    "DKIM authentication. Gmail requires bulk email senders to "
-	    "authenticate their email with DKIM.", L,
+	{ AA_RCV_GMAIL, VR_BULK_DKIM, R, 550, "5.7.30", G_BULK_DKIM, L,
 	    "R&T §2 Gmail 550 5.7.30; §3 row 13" },
-	{ AA_RCV_GMAIL, VR_BULK_DKIM, D, 421, "4.7.30", "...didn't pass "
-	    "DKIM authentication. Gmail requires bulk email senders to "
-	    "authenticate their email with DKIM.", A,
+	{ AA_RCV_GMAIL, VR_BULK_DKIM, D, 421, "4.7.30", G_BULK_DKIM, A,
 	    "R&T §2 Gmail 421 4.7.30; §3 row 13" },
 	/* R&T §2 Gmail 4.7.32; §3 row 6 ("421 4.7.32 or 5.7.32"). */
-	{ AA_RCV_GMAIL, VR_BULK_ALIGN, D, 421, "4.7.32", "...the From: "
-	    "header (RFC5322) in this message isn't aligned with either the "
-	    "authenticated SPF or DKIM organizational domain.", L,
+	{ AA_RCV_GMAIL, VR_BULK_ALIGN, D, 421, "4.7.32", G_ALIGN, L,
 	    "R&T §2 Gmail 421 4.7.32; §3 row 6" },
-	{ AA_RCV_GMAIL, VR_BULK_ALIGN, D, 421, "5.7.32", "...the From: "
-	    "header (RFC5322) in this message isn't aligned with either the "
-	    "authenticated SPF or DKIM organizational domain.", A,
+	{ AA_RCV_GMAIL, VR_BULK_ALIGN, D, 421, "5.7.32", G_ALIGN, A,
 	    "R&T §2 Gmail \"421 5.7.32\"; §3 row 6" },
 	/* R&T §2 Yahoo bulk rules: non-compliant -> spam or reject. */
 	{ AA_RCV_YAHOO, VR_BULK_ALL, Q, 250, NULL, NULL, L,

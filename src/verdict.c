@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "aa_bounce.h"
+#include "aa_dmarc.h"
 #include "aa_msg.h"
 #include "aa_verdict.h"
 #include "verdict_int.h"
@@ -42,12 +43,6 @@ has_finding_for(const struct aa_report *rep, enum aa_code code,
 }
 
 static bool
-eq(const char *a, const char *b)
-{
-	return a != NULL && b != NULL && strcmp(a, b) == 0;
-}
-
-static bool
 has_finding(const struct aa_report *rep, enum aa_code code)
 {
 	return has_finding_for(rep, code, NULL);
@@ -63,26 +58,6 @@ addr_domain(const char *addr)
 		return NULL;
 	at = strrchr(addr, '@');
 	return at != NULL ? at + 1 : addr;
-}
-
-/*
- * RFC 7489 3.1: relaxed alignment, used only when the DMARC check did not
- * say (no organizational domain here: equal, or one under the other).
- */
-static bool
-relaxed_guess(const char *a, const char *b)
-{
-	size_t la, lb;
-
-	if (a == NULL || b == NULL)
-		return false;
-	la = strlen(a);
-	lb = strlen(b);
-	if (la == lb)
-		return strcasecmp(a, b) == 0;
-	if (la > lb)
-		return a[la - lb - 1] == '.' && strcasecmp(a + la - lb, b) == 0;
-	return b[lb - la - 1] == '.' && strcasecmp(b + lb - la, a) == 0;
 }
 
 static enum vr_ptr
@@ -118,15 +93,18 @@ read_facts(const struct aa_report *rep, const struct aa_verdict_params *p,
 	}
 	if (f->spf_domain == NULL && in != NULL)
 		f->spf_domain = addr_domain(in->mail_from);
-	if (rep->dmarc != NULL && rep->dmarc->spf_aligned != AA_TRI_NULL)
-		f->spf_aligned = rep->dmarc->spf_aligned == AA_TRI_TRUE;
-	else
-		f->spf_aligned = relaxed_guess(f->spf_domain, f->from_domain);
+	/*
+	 * RFC 7489 3.1 alignment is the DMARC check's (by the PSL).  Where it
+	 * did not say (no usable record, temperror) no receiver applies
+	 * DMARC, so alignment decides nothing: not aligned.
+	 */
+	f->spf_aligned = rep->dmarc != NULL &&
+	    rep->dmarc->spf_aligned == AA_TRI_TRUE;
 	f->dkim = rep->dkim;
 	f->assume_dkim = p->assume_dkim_domain;
 	/* design.md 1: `domain` assumes no DKIM unless a key lints clean. */
 	f->dkim_known = rep->dkim != NULL || f->assume_dkim != NULL ||
-	    eq(rep->command, "domain");
+	    vr_eq(rep->command, "domain");
 	f->dmarc = rep->dmarc;
 	f->ptr = ptr_state(rep, f->ip);
 	f->bulk = p->bulk;
@@ -134,35 +112,30 @@ read_facts(const struct aa_report *rep, const struct aa_verdict_params *p,
 	f->nonexistent = has_finding_for(rep, AA_F_DOMAIN_NONEXISTENT,
 	    f->from_domain);
 	f->null_mx = has_finding_for(rep, AA_F_MX_NULL, f->spf_domain);
-	f->spf_temp = eq(f->spf, "temperror");
+	f->spf_temp = vr_eq(f->spf, "temperror");
 	for (i = 0; rep->dkim != NULL && i < rep->dkim->signatures.n; i++)
-		if (eq(rep->dkim->signatures.v[i].result, "temperror"))
+		if (vr_eq(rep->dkim->signatures.v[i].result, "temperror"))
 			f->dkim_temp = true;
 }
 
-/* RFC 7489 6.6.4: the next lower policy. */
-static const char *
-lower(const char *disp)
-{
-	if (eq(disp, "reject"))
-		return "quarantine";
-	return "none";
-}
-
-/* The disposition a receiver applies when its DMARC result is fail. */
+/*
+ * The disposition a receiver applies when its DMARC result is fail: the
+ * DMARC check's rule (RFC 7489 6.6.4), for the policy it applied.  A
+ * sampled-out share that gets the same disposition is no alternative.
+ */
 static void
 fail_disposition(const struct aa_dmarc_report *d, struct vr_view *v)
 {
-	const char *pol = eq(d->applied, "sp") ? d->subdomain_policy :
+	const char *pol = vr_eq(d->applied, "sp") ? d->subdomain_policy :
 	    d->policy;
+	enum aa_dmarc_pol p = vr_eq(pol, "reject") ? AA_DMARC_POL_REJECT :
+	    vr_eq(pol, "quarantine") ? AA_DMARC_POL_QUARANTINE :
+	    AA_DMARC_POL_NONE;
 
-	if (!eq(pol, "reject") && !eq(pol, "quarantine"))
-		pol = "none";
-	v->disposition = pol;
-	if (d->pct.set && d->pct.v == 0)
-		v->disposition = lower(pol);
-	else if (d->pct.set && d->pct.v < 100 && !eq(pol, "none"))
-		v->sampled_out = lower(pol);
+	aa_dmarc_fail_disposition(p, d->pct.set ? (int)d->pct.v : -1,
+	    &v->disposition, &v->sampled_out);
+	if (vr_eq(v->sampled_out, v->disposition))
+		v->sampled_out = NULL;
 }
 
 /*
@@ -179,27 +152,27 @@ view_dmarc(struct vr_view *v, bool aligned_pass, bool ignored)
 		return;
 	}
 	v->pct = d->pct.set ? d->pct.v : 100;
-	if (eq(d->result, "pass") && !aligned_pass && ignored) {
+	if (vr_eq(d->result, "pass") && !aligned_pass && ignored) {
 		/* The aligned pass was an algorithm this receiver ignores. */
 		v->dmarc = VR_DMARC_FAIL;
 		fail_disposition(d, v);
-	} else if (eq(d->result, "pass") || (eq(d->result, "fail") &&
+	} else if (vr_eq(d->result, "pass") || (vr_eq(d->result, "fail") &&
 	    aligned_pass && v->f->assume_dkim != NULL))
 		/* design.md 1: `domain -s` assumes an aligned DKIM pass. */
 		v->dmarc = VR_DMARC_PASS;
-	else if (eq(d->result, "fail")) {
+	else if (vr_eq(d->result, "fail")) {
 		v->dmarc = VR_DMARC_FAIL;
 		v->disposition = d->disposition;
 		v->sampled_out = d->disposition_sampled_out;
 		if (d->disposition == NULL)
 			fail_disposition(d, v);
-	} else if (eq(d->result, "temperror"))
+	} else if (vr_eq(d->result, "temperror"))
 		v->dmarc = VR_DMARC_TEMP;
 	else
 		v->dmarc = VR_DMARC_NONE;	/* none, permerror */
 	if (v->dmarc == VR_DMARC_FAIL && d->rfc9989 != NULL &&
 	    d->rfc9989->disposition != NULL &&
-	    !eq(d->rfc9989->disposition, v->disposition))
+	    !vr_eq(d->rfc9989->disposition, v->disposition))
 		v->rfc9989 = d->rfc9989->disposition;
 }
 
@@ -214,10 +187,10 @@ vr_view_of(const struct vr_facts *f, enum aa_rcv rcv, struct vr_view *v)
 	memset(v, 0, sizeof(*v));
 	v->f = f;
 	v->rcv = rcv;
-	v->spf_pass = eq(f->spf, "pass");
+	v->spf_pass = vr_eq(f->spf, "pass");
 	for (i = 0; f->dkim != NULL && i < f->dkim->signatures.n; i++) {
 		s = &f->dkim->signatures.v[i];
-		if (!eq(s->result, "pass"))
+		if (!vr_eq(s->result, "pass"))
 			continue;
 		/* An ed25519 signature is no signature to a receiver that
 		 * does not verify it (RFC 6376 6.1: unsupported algorithm). */
@@ -253,9 +226,9 @@ entry(struct vr_entry *e, size_t *n, enum vr_outcome o, int code,
 static enum vr_outcome
 outcome_of(const char *disp)
 {
-	if (eq(disp, "reject"))
+	if (vr_eq(disp, "reject"))
 		return VR_REJECT;
-	return eq(disp, "quarantine") ? VR_QUARANTINE : VR_DELIVER;
+	return vr_eq(disp, "quarantine") ? VR_QUARANTINE : VR_DELIVER;
 }
 
 /*
@@ -281,7 +254,7 @@ entries(const struct vr_view *v, enum vr_rule rule, struct vr_entry *e)
 	if (sampled)
 		entry(e, &n, outcome_of(v->sampled_out), 250, NULL, NULL,
 		    v->pct < 50);
-	if (dmarc && v->rfc9989 != NULL && !eq(v->rfc9989, v->sampled_out))
+	if (dmarc && v->rfc9989 != NULL && !vr_eq(v->rfc9989, v->sampled_out))
 		entry(e, &n, outcome_of(v->rfc9989), 250, NULL, NULL, false);
 	return n;
 }
@@ -361,15 +334,15 @@ spf_cause(const struct aa_report *rep, const struct vr_facts *f)
 		AA_F_SPF_INCLUDE_LOOP, AA_F_SPF_INCLUDE_NONE };
 	enum aa_code c;
 
-	if (eq(f->spf, "fail"))
+	if (vr_eq(f->spf, "fail"))
 		return AA_F_SPF_FAIL;
-	if (eq(f->spf, "softfail"))
+	if (vr_eq(f->spf, "softfail"))
 		return AA_F_SPF_SOFTFAIL;
-	if (eq(f->spf, "none"))
+	if (vr_eq(f->spf, "none"))
 		return AA_F_SPF_NONE;
-	if (eq(f->spf, "temperror"))
+	if (vr_eq(f->spf, "temperror"))
 		return AA_F_SPF_TEMPERROR;
-	if (eq(f->spf, "permerror")) {
+	if (vr_eq(f->spf, "permerror")) {
 		c = first_present(rep, permerror, sizeof(permerror) /
 		    sizeof(permerror[0]));
 		return c != AA_F__COUNT ? c : AA_F_SPF_SYNTAX;
@@ -570,7 +543,7 @@ unsubscribe_signed(const struct aa_dkim_report *d)
 
 	for (i = 0; d != NULL && i < d->signatures.n; i++) {
 		s = &d->signatures.v[i];
-		if (!eq(s->result, "pass"))
+		if (!vr_eq(s->result, "pass"))
 			continue;
 		for (k = 0, seen = 0; k < s->headers_signed.n; k++) {
 			if (strcmp(s->headers_signed.v[k],
@@ -686,11 +659,11 @@ bounce_phrase(struct aa_report *rep, const struct aa_bounce_recipient *b,
 		return aa_report_printf(rep, "is the %s form of the predicted "
 		    "%d %s: same cause.", b->code.v < 500 ? "temporary" :
 		    "permanent", c->code, c->enhanced);
-	if (c->outcome < VR_DEFER && eq(b->class_, "authentication"))
+	if (c->outcome < VR_DEFER && vr_eq(b->class_, "authentication"))
 		return "is an authentication rejection, but the records "
 		    "published now pass: the DNS changed since, or the message "
 		    "was altered in transit.";
-	if (!eq(b->class_, "authentication") && !eq(b->class_, "reverse-dns"))
+	if (!vr_eq(b->class_, "authentication") && !vr_eq(b->class_, "reverse-dns"))
 		return aa_report_printf(rep, "is not about authentication "
 		    "(%s): the verdict does not explain it.",
 		    b->class_ != NULL ? b->class_ : "unclassified");
@@ -839,7 +812,7 @@ aa_verdict_build(struct aa_report *rep, const struct aa_verdict_params *p)
 
 	if (rep == NULL || p == NULL)
 		return AA_EINVAL;
-	if (eq(rep->command, "domain") && (rep->input == NULL ||
+	if (vr_eq(rep->command, "domain") && (rep->input == NULL ||
 	    rep->input->ip == NULL))
 		return AA_OK;
 	for (r = 0; r < AA_RCV__COUNT; r++)

@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "aa_dns.h"
@@ -80,30 +79,18 @@ aa_domain_check(struct aa_dns *dns, struct aa_report *rep, const char *domain)
 	return AA_OK;
 }
 
-/* The reverse name of ip (RFC 1035 3.5, RFC 3596 2.5); false if not an IP. */
+/* The address of ip and its reverse name; false if ip is not an IP. */
 static bool
-reverse_name(const char *ip, char *buf, size_t len, uint8_t *addr,
+reverse_name(const char *ip, char buf[AA_DNS_REVERSE_LEN], uint8_t *addr,
     size_t *alen)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i, k = 0;
-
-	if (inet_pton(AF_INET, ip, addr) == 1) {
+	if (inet_pton(AF_INET, ip, addr) == 1)
 		*alen = 4;
-		snprintf(buf, len, "%u.%u.%u.%u.in-addr.arpa", addr[3], addr[2],
-		    addr[1], addr[0]);
-		return true;
-	}
-	if (inet_pton(AF_INET6, ip, addr) != 1 || len < 16 * 4 + 9)
+	else if (inet_pton(AF_INET6, ip, addr) == 1)
+		*alen = 16;
+	else
 		return false;
-	*alen = 16;
-	for (i = 16; i-- > 0;) {
-		buf[k++] = hex[addr[i] & 0x0f];
-		buf[k++] = '.';
-		buf[k++] = hex[addr[i] >> 4];
-		buf[k++] = '.';
-	}
-	memcpy(buf + k, "ip6.arpa", 9);
+	aa_dns_reverse_name(addr, *alen == 4 ? 4 : 6, buf);
 	return true;
 }
 
@@ -136,7 +123,7 @@ aa_rdns_check(struct aa_dns *dns, struct aa_report *rep)
 {
 	const struct aa_answer *a;
 	const char *ip, *first = NULL;
-	char rname[80];
+	char rname[AA_DNS_REVERSE_LEN];
 	uint8_t addr[16];
 	size_t alen, i, n = 0;
 
@@ -144,7 +131,7 @@ aa_rdns_check(struct aa_dns *dns, struct aa_report *rep)
 		return AA_EINVAL;
 	if (rep->input == NULL || (ip = rep->input->ip) == NULL)
 		return AA_OK;
-	if (!reverse_name(ip, rname, sizeof(rname), addr, &alen))
+	if (!reverse_name(ip, rname, addr, &alen))
 		return AA_EINVAL;
 	if (aa_dns_query(dns, rname, AA_TYPE_PTR, &a) != AA_OK)
 		return AA_EINVAL;

@@ -11,12 +11,13 @@
 #include <strings.h>
 
 #include "aa_arena.h"
+#include "aa_dns.h"
 #include "verdict_int.h"
 
 #define MAX_DKIM_NAMES	4	/* d= domains named in a summary */
 
-static bool
-eq(const char *a, const char *b)
+bool
+vr_eq(const char *a, const char *b)
 {
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
@@ -58,7 +59,7 @@ spf_part(struct aa_report *rep, const struct vr_facts *f)
 	if (f->spf == NULL)
 		return aa_report_printf(rep, "%s: not evaluated, no IP",
 		    f->spf_domain);
-	if (eq(f->spf, "pass"))
+	if (vr_eq(f->spf, "pass"))
 		return or_q(f->spf_domain);
 	return aa_report_printf(rep, "%s: %s", or_q(f->spf_domain), f->spf);
 }
@@ -72,10 +73,10 @@ seen_before(const struct aa_dkim_report *d, size_t i, bool pass_only)
 
 	for (k = 0; k < i; k++) {
 		t = &d->signatures.v[k];
-		if (pass_only && !eq(t->result, "pass"))
+		if (pass_only && !vr_eq(t->result, "pass"))
 			continue;
-		if (eq(t->domain, s->domain) && (pass_only ||
-		    eq(t->result, s->result)))
+		if (vr_eq(t->domain, s->domain) && (pass_only ||
+		    vr_eq(t->result, s->result)))
 			return true;
 	}
 	return false;
@@ -98,7 +99,7 @@ dkim_part(struct aa_report *rep, const struct vr_view *v)
 		const struct aa_dkim_sig *s = &d->signatures.v[i];
 		const char *one;
 
-		if ((v->dkim_pass && !eq(s->result, "pass")) ||
+		if ((v->dkim_pass && !vr_eq(s->result, "pass")) ||
 		    seen_before(d, i, v->dkim_pass))
 			continue;
 		if (v->dkim_pass)
@@ -117,8 +118,8 @@ static const char *
 policy_part(struct aa_report *rep, const struct vr_view *v)
 {
 	const struct aa_dmarc_report *d = v->f->dmarc;
-	const char *tag = d != NULL && eq(d->applied, "sp") ? "sp" : "p";
-	const char *pol = d == NULL ? NULL : eq(tag, "sp") ?
+	const char *tag = d != NULL && vr_eq(d->applied, "sp") ? "sp" : "p";
+	const char *pol = d == NULL ? NULL : vr_eq(tag, "sp") ?
 	    d->subdomain_policy : d->policy;
 
 	if (pol == NULL)
@@ -293,7 +294,7 @@ fix(struct aa_report *rep, const char *text, const char *name,
 	size_t i;
 
 	for (i = 0; i < rep->verdict->fixes.n; i++)
-		if (eq(rep->verdict->fixes.v[i].text, text))
+		if (vr_eq(rep->verdict->fixes.v[i].text, text))
 			return;
 	x = AA_VEC_PUSH(rep->arena, rep->verdict->fixes);
 	x->text = text;
@@ -546,23 +547,15 @@ fix_dmarc_record(struct aa_report *rep, const struct vr_facts *f,
 static const char *
 arpa_name(struct aa_report *rep, const char *ip)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char a[16];
-	char buf[16 * 4 + 9], *q = buf;
-	int i;
+	uint8_t a[16];
+	char buf[AA_DNS_REVERSE_LEN];
 
 	if (inet_pton(AF_INET, ip, a) == 1)
-		return aa_report_printf(rep, "%u.%u.%u.%u.in-addr.arpa", a[3],
-		    a[2], a[1], a[0]);
-	if (inet_pton(AF_INET6, ip, a) != 1)
+		aa_dns_reverse_name(a, 4, buf);
+	else if (inet_pton(AF_INET6, ip, a) == 1)
+		aa_dns_reverse_name(a, 6, buf);
+	else
 		return NULL;
-	for (i = 15; i >= 0; i--) {
-		*q++ = hex[a[i] & 0x0f];
-		*q++ = '.';
-		*q++ = hex[a[i] >> 4];
-		*q++ = '.';
-	}
-	memcpy(q, "ip6.arpa", 9);
 	return aa_report_strdup(rep, buf);
 }
 

@@ -131,6 +131,8 @@ const struct vr_reply *vr_replies(enum aa_rcv, enum vr_rule, size_t *n);
 const char	*vr_outcome_str(enum vr_outcome);
 
 /* verdict_fix.c */
+/* Whether a and b are both set and equal. */
+bool		 vr_eq(const char *a, const char *b);
 /* What one receiver likely does, and why. */
 struct vr_choice {
 	enum aa_rcv	 rcv;

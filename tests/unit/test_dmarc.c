@@ -205,6 +205,54 @@ Test(dmarc, record_with_nul)
 	cr_assert_eq(aa_dmarc_parse(rec, 5, &r), AA_ENOTFOUND);
 }
 
+static void
+assert_span_in(struct aa_dmarc_span sp, size_t len)
+{
+	cr_assert(sp.off <= len && sp.len <= len - sp.off,
+	    "span %zu+%zu outside %zu", sp.off, sp.len, len);
+}
+
+/*
+ * Junk after v=DMARC1 (seeded, so a failure repeats): a defined status,
+ * every kept span inside the input, the caps held.  ASan watches reads.
+ */
+Test(dmarc, record_junk)
+{
+	static const char alphabet[] = "v=DMARC1;pspnrua:mailto@!.,=; \t\r\n"
+	    "\0\x80\xff";
+	struct aa_dmarc_record r;
+	char *rec;
+	unsigned seed = 7;
+	size_t i, k, len;
+	enum aa_status st;
+
+	for (i = 0; i < 2000; i++) {
+		len = 9 + (i % 300);
+		rec = malloc(len);
+		cr_assert_not_null(rec);
+		memcpy(rec, "v=DMARC1;", 9);
+		for (k = 9; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			rec[k] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+		}
+		st = aa_dmarc_parse(rec, len, &r);
+		cr_assert(st == AA_OK || st == AA_EPARSE, "status %d", st);
+		cr_assert(r.is_dmarc);
+		cr_assert_leq(r.nissues, AA_DMARC_MAX_ISSUES);
+		cr_assert_leq(r.nuris, AA_DMARC_MAX_URIS);
+		for (k = 0; k < r.nissues; k++)
+			assert_span_in(r.issues[k].value, len);
+		for (k = 0; k < r.nuris; k++) {
+			assert_span_in(r.uris[k].uri, len);
+			assert_span_in(r.uris[k].domain, len);
+		}
+		assert_span_in(r.p_text, len);
+		assert_span_in(r.sp_text, len);
+		assert_span_in(r.np_text, len);
+		free(rec);
+	}
+}
+
 Test(dmarc, record_issue_cap)
 {
 	char rec[4096];

@@ -512,6 +512,44 @@ Test(verdict, ed25519_only)
 	json_decref(table);
 }
 
+/*
+ * ed25519 the only aligned pass, p=reject pct=25: to Gmail DMARC fails,
+ * and RFC 7489 6.6.4 sampling applies as for any fail (quarantine likely,
+ * the reject an alternative); to RFC 8463 receivers it passes.
+ */
+Test(verdict, ed25519_only_pct)
+{
+	json_t *table = load_table(), *row = find_row(table, "1"), *facts;
+	struct aa_report *rep;
+	size_t i;
+	bool likely_q = false, alt_r = false, rfc = false;
+
+	facts = json_object_get(row, "facts");
+	json_object_set_new(json_object_get(facts, "spf"), "aligned",
+	    json_false());
+	json_object_set_new(json_array_get(json_object_get(facts, "dkim"), 0),
+	    "algorithm", json_string("ed25519-sha256"));
+	json_object_set_new(json_object_get(facts, "dmarc"), "pct",
+	    json_integer(25));
+	rep = row_verdict(row, "all");
+	for (i = 0; i < rep->verdict->receivers.n; i++) {
+		const struct aa_receiver_out *o = &rep->verdict->receivers.v[i];
+
+		if (strcmp(o->name, "gmail") == 0 && o->likely)
+			likely_q = strcmp(o->outcome, "quarantine") == 0;
+		if (strcmp(o->name, "gmail") == 0 && !o->likely &&
+		    strcmp(o->outcome, "reject") == 0)
+			alt_r = true;
+		if (strcmp(o->name, "rfc") == 0 && o->likely)
+			rfc = strcmp(o->outcome, "deliver") == 0;
+	}
+	cr_expect(likely_q, "gmail: quarantine likely");
+	cr_expect(alt_r, "gmail: reject an alternative");
+	cr_expect(rfc, "rfc: deliver");
+	aa_report_free(rep);
+	json_decref(table);
+}
+
 /* pct=25: quarantine likely, the reject an alternative. */
 Test(verdict, pct_alternatives)
 {
@@ -833,6 +871,44 @@ Test(verdict, domain_checks)
 	cr_expect_str_eq(finding(rep, AA_F_MX_NULL)->origin.file, "test.zone");
 	cr_assert_eq(aa_domain_check(dns, rep, "gone.example.com"), AA_OK);
 	cr_expect_not_null(finding(rep, AA_F_DOMAIN_NONEXISTENT));
+	aa_report_free(rep);
+	aa_dns_free(dns);
+}
+
+/*
+ * Junk where an IP or a domain should be: a clear AA_EINVAL, no finding,
+ * no query.  The CLI validates --ip, but the library takes any string.
+ */
+Test(verdict, rdns_domain_junk)
+{
+	static const char *const ips[] = { "", "192.0.2", "192.0.2.256",
+	    "1.2.3.4.5", "::g", "2001:db8::1::2", "example.com",
+	    "192.0.2.1 ", " 192.0.2.1", "0x7f.0.0.1" };
+	static const char *const names[] = { "a..b", ".", "-",
+	    "x\001y.example" };
+	struct aa_dns *dns = th_dns_from_zone(rdns_zone, true);
+	struct aa_report *rep = aa_report_new("message");
+	char long_name[300];
+	size_t i;
+
+	rep->input = aa_arena_alloc(rep->arena, sizeof(*rep->input));
+	for (i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
+		rep->input->ip = ips[i];
+		cr_expect_eq(aa_rdns_check(dns, rep), AA_EINVAL, "ip \"%s\"",
+		    ips[i]);
+	}
+	cr_expect_eq(rep->findings.n, 0);
+	cr_expect_eq(aa_domain_check(NULL, rep, "example.com"), AA_EINVAL);
+	cr_expect_eq(aa_domain_check(dns, rep, NULL), AA_EINVAL);
+	cr_expect_eq(aa_rdns_check(NULL, rep), AA_EINVAL);
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	cr_expect_eq(aa_domain_check(dns, rep, long_name), AA_EINVAL,
+	    "a name over 253 octets");
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		(void)aa_domain_check(dns, rep, names[i]);
+	/* Whatever the DNS layer made of them, none is a null MX. */
+	cr_expect_null(finding(rep, AA_F_MX_NULL));
 	aa_report_free(rep);
 	aa_dns_free(dns);
 }
