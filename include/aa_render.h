@@ -40,6 +40,17 @@ int	aa_render_github(FILE *, const struct aa_report *,
 int	aa_render_junit(FILE *, const struct aa_report *,
 	    const struct aa_render_opts *);
 /*
+ * For the renderers: a copy of s (NULL: "") in arena a that a terminal or
+ * a CI log may show.  Well-formed UTF-8 is kept, ill-formed sequences and
+ * C1 controls become U+FFFD, and esc decides what each ASCII octet
+ * becomes: NULL keeps it, else a string of at most 9 octets (tmp, 8
+ * octets, may hold it).  aa_render_control is such an esc: C0 controls
+ * and DEL as \DDD (the RFC 1035 5.1 form DNS text already uses).
+ */
+char	*aa_render_safe(struct aa_arena *a, const char *s,
+	    const char *(*esc)(unsigned char c, char *tmp));
+const char *aa_render_control(unsigned char c, char *tmp);
+/*
  * The JSON report as one string ending in a newline, for --save-baseline.
  * The caller frees it with free(); NULL only if jansson fails.
  */

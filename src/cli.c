@@ -10,6 +10,7 @@
 
 #include "aa_baseline.h"
 #include "aa_dkim.h"
+#include "aa_psl.h"
 #include "aa_whatif.h"
 #include "aa_xmalloc.h"
 #include "cli.h"
@@ -227,6 +228,19 @@ cli_input(const struct cli *c, struct aa_report *rep)
 	}
 	rep->input = in;
 	return in;
+}
+
+struct aa_psl *
+cli_psl_open(const struct cli *c)
+{
+	struct aa_psl *psl;
+	char err[1024];
+
+	if (aa_psl_open(c->psl, &psl, err, sizeof(err)) != AA_OK) {
+		cli_warnx("%s", err);
+		exit(EXIT_INPUT);
+	}
+	return psl;
 }
 
 void

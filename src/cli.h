@@ -19,6 +19,7 @@
 #define EXIT_INPUT	3
 #define EXIT_TEMP	4
 
+struct aa_psl;
 struct cli_whatif;
 
 struct cli_list {
@@ -109,6 +110,11 @@ int		 cli_finish(struct cli *, struct aa_report *, struct aa_dns *);
  * the DKIM selectors whose key the baseline found (design.md 3a).
  */
 struct aa_dns	*cli_audit_dns(struct cli *, const char *domain);
+/*
+ * The Public Suffix List (--psl, else Debian's).  One that cannot be
+ * read is unreadable input: prints why and exits 3, as for a zone file.
+ */
+struct aa_psl	*cli_psl_open(const struct cli *);
 /* Read --baseline into c->base; on failure print why and exit 3. */
 void		 cli_baseline_load(struct cli *);
 

@@ -73,30 +73,19 @@ cmd_domain(struct cli *c)
 	}
 	if (c->selectors.n == 0)
 		(void)aa_dkim_lint_guesses(dns, rep, domain);
-	(void)dkim_clean_domain;	/* read by the verdict stage */
-	(void)dkim_clean_selector;
 	/* END stage dkim */
 	/* BEGIN stage dmarc (DMARC issue) */
 	/*
-	 * The Public Suffix List (--psl, else Debian's): a list that cannot
-	 * be read is unreadable input, exit 3, as for a zone file.  Without
-	 * --ip there is no message to evaluate: record and policy only.
+	 * An unreadable --psl exits 3 (cli_psl_open).  Without --ip there
+	 * is no message to evaluate: record and policy only.
 	 */
-	struct aa_psl *psl = NULL;
+	struct aa_psl *psl = cli_psl_open(c);
 	struct aa_dmarc_params dmp = {
 		.evaluate = c->ip != NULL,
 		.assume_dkim_domain = dkim_clean_domain,
 		.second_opinion = true
 	};
-	char pslerr[512];
 
-	if (aa_psl_open(c->psl, &psl, pslerr, sizeof(pslerr)) != AA_OK) {
-		cli_warnx("%s", pslerr);
-		free(domain);
-		aa_report_free(rep);
-		aa_dns_free(dns);
-		return EXIT_INPUT;
-	}
 	(void)aa_dmarc_check(dns, rep, psl, &dmp);
 	/* END stage dmarc */
 	/* BEGIN stage verdict (verdict issue) */

@@ -111,24 +111,13 @@ cmd_message(struct cli *c)
 	}
 	/* END stage spf */
 	/* BEGIN stage dmarc (DMARC issue) */
-	/*
-	 * The Public Suffix List (--psl, else Debian's): a list that cannot
-	 * be read is unreadable input, exit 3, as for a zone file.
-	 */
-	struct aa_psl *psl = NULL;
+	/* An unreadable --psl exits 3 (cli_psl_open). */
+	struct aa_psl *psl = cli_psl_open(c);
 	struct aa_dmarc_params dmp = {
 		.evaluate = true,
 		.second_opinion = true
 	};
 
-	if (aa_psl_open(c->psl, &psl, err, sizeof(err)) != AA_OK) {
-		cli_warnx("%s", err);
-		aa_msg_input_free(&mi);
-		aa_msg_free(msg);
-		aa_report_free(rep);
-		aa_dns_free(dns);
-		return EXIT_INPUT;
-	}
 	(void)aa_dmarc_check(dns, rep, psl, &dmp);
 	/* Every signature's `aligned` is set now: design.md 3a "Severity". */
 	aa_dkim_settle(rep);

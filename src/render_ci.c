@@ -12,58 +12,11 @@
 #include <string.h>
 
 #include "aa_render.h"
-#include "aa_utf8.h"
 
 struct ci {
 	FILE		*fp;
 	struct aa_arena	*arena;		/* scratch strings of one rendering */
 };
-
-/*
- * Append the n octets of s to buf (room for 10 octets per input octet),
- * as text a CI log may show: well-formed UTF-8 is kept, ill-formed
- * sequences become U+FFFD, and esc decides for each ASCII octet what it
- * becomes (NULL: itself).
- */
-static char *
-convert(struct ci *ci, const char *s, const char *(*esc)(unsigned char,
-    char *))
-{
-	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t len = strlen((const char *)p), i = 0, k, bad = 1;
-	char *buf = aa_arena_alloc(ci->arena, 10 * len + 1), *q = buf;
-	const char *e;
-	char tmp[8];
-
-	while (i < len) {
-		k = aa_utf8_seq(p + i, len - i, &bad);
-		if (k == 0 || (k == 2 && p[i] == 0xC2 && p[i + 1] < 0xA0)) {
-			/* Ill-formed, or a C1 control: U+FFFD. */
-			memcpy(q, "\xEF\xBF\xBD", 3);
-			q += 3;
-			i += k ? k : bad;
-		} else if (k == 1 && (e = esc(p[i], tmp)) != NULL) {
-			q = stpcpy(q, e);
-			i++;
-		} else {
-			memcpy(q, p + i, k);
-			q += k;
-			i += k;
-		}
-	}
-	*q = '\0';
-	return buf;
-}
-
-/* Other C0 controls and DEL as \DDD, the RFC 1035 5.1 form of DNS text. */
-static const char *
-control(unsigned char c, char *tmp)
-{
-	if (c >= 0x20 && c != 0x7F)
-		return NULL;
-	snprintf(tmp, 8, "\\%03u", c);
-	return tmp;
-}
 
 /*
  * Workflow-command data (the message after "::"): %, CR and LF are
@@ -80,7 +33,7 @@ esc_data(unsigned char c, char *tmp)
 	case '\n': return "%0A";
 	case '\t': return NULL;
 	}
-	return control(c, tmp);
+	return aa_render_control(c, tmp);
 }
 
 /* Property values (file=, title=): also ':' and ',' (escapeProperty()). */
@@ -109,7 +62,7 @@ esc_xml(unsigned char c, char *tmp)
 	case '\r': return "&#13;";
 	}
 	/* XML 1.0 2.2 has no other C0 character, even as a reference. */
-	return control(c, tmp);
+	return aa_render_control(c, tmp);
 }
 
 static const char *
@@ -185,10 +138,10 @@ gh_command(struct ci *ci, const char *level, const char *file, unsigned line,
 {
 	fprintf(ci->fp, "::%s ", level);
 	if (file != NULL)
-		fprintf(ci->fp, "file=%s,line=%u,", convert(ci, file,
-		    esc_property), line);
-	fprintf(ci->fp, "title=%s::%s\n", convert(ci, title, esc_property),
-	    convert(ci, message, esc_data));
+		fprintf(ci->fp, "file=%s,line=%u,", aa_render_safe(ci->arena,
+		    file, esc_property), line);
+	fprintf(ci->fp, "title=%s::%s\n", aa_render_safe(ci->arena, title,
+	    esc_property), aa_render_safe(ci->arena, message, esc_data));
 }
 
 /*
@@ -412,7 +365,7 @@ areas_of(const struct aa_report *rep, struct area *a, size_t max)
 static const char *
 xml(struct ci *ci, const char *s)
 {
-	return convert(ci, s, esc_xml);
+	return aa_render_safe(ci->arena, s, esc_xml);
 }
 
 /* "error spf-syntax example.com: message [RFC] (file:line)" */

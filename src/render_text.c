@@ -9,11 +9,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "aa_bounce.h"
 #include "aa_render.h"
-#include "aa_utf8.h"
 
 #define DEFAULT_WIDTH	80
 #define MIN_WIDTH	40
@@ -37,42 +37,23 @@ static const char *fmt(struct out *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
 
+/* TAB, CR and LF become spaces; other C0 controls and DEL \DDD. */
+static const char *
+esc_terminal(unsigned char c, char *tmp)
+{
+	if (c == '\t' || c == '\n' || c == '\r')
+		return " ";
+	return aa_render_control(c, tmp);
+}
+
 /*
- * A copy of s safe for a terminal: TAB, CR and LF become spaces, other C0
- * controls and DEL become \DDD (the RFC 1035 5.1 form DNS text already
- * uses), C1 controls and ill-formed UTF-8 become U+FFFD.
+ * A copy of s safe for a terminal (aa_render_safe): controls as
+ * esc_terminal says, C1 controls and ill-formed UTF-8 as U+FFFD.
  */
 static char *
 clean(struct out *o, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0, k, bad = 1;
-	char *buf = aa_arena_alloc(o->arena, 4 * len + 1), *q = buf;
-
-	while (i < len) {
-		k = aa_utf8_seq(p + i, len - i, &bad);
-		if (k == 0 || (k == 2 && p[i] == 0xC2 && p[i + 1] < 0xA0)) {
-			memcpy(q, "\xEF\xBF\xBD", 3);
-			q += 3;
-			i += k ? k : bad;
-		} else if (k == 1 && (p[i] == '\t' || p[i] == '\n' ||
-		    p[i] == '\r')) {
-			*q++ = ' ';
-			i++;
-		} else if (k == 1 && (p[i] < 0x20 || p[i] == 0x7F)) {
-			*q++ = '\\';
-			*q++ = (char)('0' + p[i] / 100);
-			*q++ = (char)('0' + p[i] / 10 % 10);
-			*q++ = (char)('0' + p[i] % 10);
-			i++;
-		} else {
-			memcpy(q, p + i, k);
-			q += k;
-			i += k;
-		}
-	}
-	*q = '\0';
-	return buf;
+	return aa_render_safe(o->arena, s, esc_terminal);
 }
 
 /* Columns of n octets of clean UTF-8: one per code point. */
@@ -431,13 +412,16 @@ render_input(struct out *o, const struct aa_report *rep)
 		line(o, 2, 2, "nothing known yet (see --ip, --helo, --mail-from)");
 }
 
-/* RFC 3464 2.3.3: delivered, relayed and expanded report no failure. */
+/*
+ * RFC 3464 2.3.3: delivered, relayed and expanded report no failure; as
+ * bounce.c's failed_action() (any case), which aa_bounce.h does not export.
+ */
 static bool
 reports_failure(const char *action)
 {
-	/* RFC 3464 2.3.3: delivered, relayed and expanded are no failure. */
-	return action == NULL || (strcmp(action, "delivered") != 0 &&
-	    strcmp(action, "relayed") != 0 && strcmp(action, "expanded") != 0);
+	return action == NULL || (strcasecmp(action, "delivered") != 0 &&
+	    strcasecmp(action, "relayed") != 0 &&
+	    strcasecmp(action, "expanded") != 0);
 }
 
 /*

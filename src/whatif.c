@@ -13,6 +13,7 @@
 
 #include "aa_dns.h"
 #include "aa_report.h"
+#include "aa_spf.h"
 #include "aa_whatif.h"
 #include "aa_xmalloc.h"
 
@@ -89,11 +90,12 @@ term_equal(const char *t, size_t n, const char *term)
 static bool
 is_all(const char *t, size_t n)
 {
-	if (n > 0 && strchr("+-~?", t[0]) != NULL) {
-		t++;
-		n--;
-	}
-	return n == 3 && strncasecmp(t, "all", 3) == 0;
+	const char *m;
+	size_t mn;
+	char q;
+
+	split_qualifier(t, n, &q, &m, &mn);
+	return mn == 3 && strncasecmp(m, "all", 3) == 0;
 }
 
 static bool
@@ -208,16 +210,6 @@ aa_whatif_spf_edit(struct aa_arena *a, const uint8_t *rec, size_t len,
 	return AA_OK;
 }
 
-/* RFC 7208 4.5: a record that begins "v=spf1" followed by SP or its end. */
-static bool
-is_spf(const struct aa_rr *rr)
-{
-	const struct aa_bytes *j = &rr->joined;
-
-	return j->len >= 6 && strncasecmp((const char *)j->data, "v=spf1",
-	    6) == 0 && (j->len == 6 || j->data[6] == ' ');
-}
-
 /*
  * One TXT record as a presentation-form line: its text in quoted
  * character-strings of at most 255 octets each (RFC 7208 3.3: they are
@@ -298,7 +290,8 @@ find_spf(const struct aa_answer *ans, const char *domain, size_t *spf,
 	size_t i, n = 0;
 
 	for (i = 0; i < ans->nrr; i++)
-		if (is_spf(&ans->rr[i]) && n++ == 0)
+		if (aa_spf_is_spf1((const char *)ans->rr[i].joined.data,
+		    ans->rr[i].joined.len) && n++ == 0)
 			*spf = i;
 	if (n == 1)
 		return true;

@@ -639,6 +639,48 @@ Test(whatif, prepare_refusals)
 	aa_dns_free(d);
 }
 
+/*
+ * RFC 7208 4.5: only "v=spf1" alone or followed by a space is an SPF
+ * record; "v=spf10", "v=spf1x" and other TXT records are not edited, and
+ * a name that is no domain name is refused.
+ */
+Test(whatif, selects_only_spf1_records)
+{
+	struct aa_dns *d = th_dns_from_zone(
+	    "$ORIGIN example.com.\n"
+	    "@ 300 IN SOA ns hostmaster 1 2 3 4 5\n"
+	    "ten 300 IN TXT \"v=spf10 -all\"\n"
+	    "ten 300 IN TXT \"v=spf1x mx\"\n"
+	    "one 300 IN TXT \"v=spf10 mx -all\"\n"
+	    "one 300 IN TXT \"V=SPF1 -all\"\n"
+	    "one 300 IN TXT \"v=spf1\\000 junk\"\n"
+	    "bare 300 IN TXT \"v=spf1\"\n", true);
+	const char *add[] = { "mx" };
+	struct aa_spf_edit *e = NULL;
+	char err[256] = "";
+
+	cr_assert_eq(aa_whatif_prepare(d, "ten.example.com", add, 1, NULL, 0,
+	    &e, err, sizeof(err)), AA_ENOTFOUND);
+	cr_assert_not_null(strstr(err, "no SPF record"), "%s", err);
+	cr_assert_null(e);
+	cr_assert_eq(aa_whatif_prepare(d, "one.example.com", add, 1, NULL, 0,
+	    &e, err, sizeof(err)), AA_OK, "%s", err);
+	cr_assert_str_eq(aa_whatif_record(e, 0), "V=SPF1 -all");
+	cr_assert_str_eq(aa_whatif_record(e, 1), "V=SPF1 mx -all");
+	aa_whatif_free(e);
+	e = NULL;
+	cr_assert_eq(aa_whatif_prepare(d, "bare.example.com", add, 1, NULL, 0,
+	    &e, err, sizeof(err)), AA_OK, "%s", err);
+	cr_assert_str_eq(aa_whatif_record(e, 1), "v=spf1 mx");
+	aa_whatif_free(e);
+	e = NULL;
+	cr_assert_eq(aa_whatif_prepare(d, "a..b", add, 1, NULL, 0, &e, err,
+	    sizeof(err)), AA_EINVAL);
+	cr_assert_not_null(strstr(err, "not a valid domain name"), "%s", err);
+	cr_assert_null(e);
+	aa_dns_free(d);
+}
+
 Test(whatif, long_record_is_split_into_strings)
 {
 	struct aa_dns *before = th_dns_from_zone(zone, true);

@@ -954,6 +954,23 @@ Test(render, text_sections)
 	aa_report_free(rep);
 }
 
+/* The one escaping walk of text and the CI formats (render.c). */
+Test(render, safe_copies_controls_and_bad_utf8)
+{
+	struct aa_arena *a = aa_arena_new();
+
+	cr_assert_str_eq(aa_render_safe(a, NULL, aa_render_control), "");
+	cr_assert_str_eq(aa_render_safe(a, "\x01" "a\x7f\t",
+	    aa_render_control), "\\001a\\127\\009");
+	/* C1 (U+0085), ill-formed and truncated sequences: U+FFFD. */
+	cr_assert_str_eq(aa_render_safe(a, "\xC2\x85|\xFF|\xE2\x82",
+	    aa_render_control), "\xEF\xBF\xBD|\xEF\xBF\xBD|\xEF\xBF\xBD");
+	/* Well-formed UTF-8 is kept, U+00A0 (the first after C1) too. */
+	cr_assert_str_eq(aa_render_safe(a, "caf\xC3\xA9 \xC2\xA0",
+	    aa_render_control), "caf\xC3\xA9 \xC2\xA0");
+	aa_arena_free(a);
+}
+
 Test(render, text_query_log_only_verbose)
 {
 	struct aa_report *rep = full_report();
